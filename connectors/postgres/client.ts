@@ -1,0 +1,260 @@
+/**
+ * The PostgreSQL Connector: a pg.Pool, catalog reads, DDL, and write(): every table's statements
+ * and the partition offsets they came from in one transaction on one connection.
+ */
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type {
+  Connector,
+  PartitionOffset,
+  Sql,
+  StoredOffset,
+  TableDescription,
+  TargetColumn,
+  TargetTableRef,
+  WriteBatch,
+} from '../contract.ts';
+import { CdcSinkError, ErrorCodes, OffsetConflictError, TargetError, type ErrorKind } from '../core/errors.ts';
+import { createPostgresDialect, type PostgresDialect } from './dialect.ts';
+import { classifyPostgresError, isConnectionBroken, postgresErrorText, sqlState } from './errors.ts';
+import type { PostgresOptions } from './options.ts';
+import { createPool, SessionPool } from './session.ts';
+
+const CODE_BY_KIND: Readonly<Record<ErrorKind, (typeof ErrorCodes)[keyof typeof ErrorCodes]>> = {
+  retriable: ErrorCodes.TARGET_RETRIABLE,
+  data: ErrorCodes.TARGET_DATA,
+  fatal: ErrorCodes.TARGET_FATAL,
+};
+
+/** SQLSTATEs of a concurrent CREATE ... IF NOT EXISTS race: retrying finds the object. */
+const DDL_RACE_STATES = new Set(['23505', '42P06', '42P07', '42710']);
+
+/** "<doing>: <pg message> (SQLSTATE x)" with the kind classifyError gives; CdcSinkErrors pass as is. */
+export function targetError(doing: string, err: unknown, table?: string, kind?: ErrorKind): CdcSinkError {
+  if (err instanceof CdcSinkError) return err;
+  const k = kind ?? classifyPostgresError(err);
+  return new TargetError(CODE_BY_KIND[k], `${doing}: ${postgresErrorText(err)}`, { kind: k, cause: err, table });
+}
+
+interface DescribeRow {
+  name: string;
+  data_type: string;
+  not_null: boolean;
+  pk_position: string | null;
+}
+
+const DESCRIBE_SQL =
+  'SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS data_type, a.attnotnull AS not_null, ' +
+  '(SELECT k.ord FROM pg_catalog.pg_index i, unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ' +
+  'WHERE i.indrelid = c.oid AND i.indisprimary AND k.attnum = a.attnum) AS pk_position ' +
+  'FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ' +
+  'JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid ' +
+  "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped " +
+  'ORDER BY a.attnum';
+
+export class PostgresConnector implements Connector {
+  readonly dialect: PostgresDialect;
+  private sessions: SessionPool | null = null;
+
+  constructor(
+    private readonly options: PostgresOptions,
+    private readonly logger?: Logger,
+  ) {
+    this.dialect = createPostgresDialect(options);
+  }
+
+  async connect(): Promise<void> {
+    if (this.sessions !== null) return;
+    const sessions = new SessionPool(createPool(this.options, this.logger), this.options.statementTimeoutMs);
+    try {
+      const found = await sessions.query<{ schema_exists: boolean; table_exists: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1) AS schema_exists, ' +
+          'to_regclass($2) IS NOT NULL AS table_exists',
+        [this.dialect.defaultSchema, this.dialect.offsetsTableName],
+      );
+      const row = found.rows[0];
+      // Checked first: CREATE ... IF NOT EXISTS needs CREATE privilege even when the object exists.
+      const ddl: Sql[] = [];
+      if (row?.schema_exists !== true) ddl.push(this.dialect.createSchema());
+      if (row?.table_exists !== true) ddl.push(...this.dialect.createOffsetsTable());
+      if (ddl.length > 0) await this.runDdl(sessions, ddl);
+    } catch (err) {
+      await sessions.pool.end().catch(() => undefined);
+      if (err instanceof CdcSinkError) throw err;
+      const kind = classifyPostgresError(err);
+      throw new TargetError(
+        kind === 'retriable' ? ErrorCodes.TARGET_CONNECTION : CODE_BY_KIND[kind],
+        `connecting to PostgreSQL and preparing the offsets table ${this.dialect.offsetsTableName}: ${postgresErrorText(err)}`,
+        { kind, cause: err },
+      );
+    }
+    this.sessions = sessions;
+    this.logger?.info({ offsetsTable: this.dialect.offsetsTableName }, 'connected to PostgreSQL');
+  }
+
+  async healthcheck(): Promise<void> {
+    try {
+      await this.pool().query('SELECT 1');
+    } catch (err) {
+      throw targetError('checking the PostgreSQL connection', err);
+    }
+  }
+
+  async describeTable(table: TargetTableRef): Promise<TableDescription | null> {
+    let rows: DescribeRow[];
+    try {
+      const schema = table.schema ?? this.dialect.defaultSchema;
+      rows = (await this.pool().query<DescribeRow>(DESCRIBE_SQL, [schema, table.name])).rows;
+    } catch (err) {
+      throw targetError(`describing table ${this.dialect.tableText(table)}`, err, this.dialect.tableText(table));
+    }
+    if (rows.length === 0) return null;
+    const columns: TargetColumn[] = rows.map((r) => ({ name: r.name, dataType: r.data_type, nullable: !r.not_null }));
+    const primaryKey = rows
+      .filter((r) => r.pk_position !== null)
+      .sort((a, b) => Number(a.pk_position) - Number(b.pk_position))
+      .map((r) => r.name);
+    return { table, columns, primaryKey };
+  }
+
+  async executeDdl(statements: readonly Sql[]): Promise<void> {
+    if (statements.length === 0) return;
+    await this.runDdl(this.pool(), statements);
+  }
+
+  async readOffsets(groupId: string): Promise<StoredOffset[]> {
+    const sql = this.dialect.selectOffsets(groupId);
+    try {
+      const res = await this.pool().query<{ topic: string; kafka_partition: number; next_offset: string }>(
+        sql.text,
+        sql.values,
+      );
+      return res.rows.map((r) => ({ topic: r.topic, partition: r.kafka_partition, nextOffset: r.next_offset }));
+    } catch (err) {
+      throw targetError(`reading the offsets of group ${groupId} from ${this.dialect.offsetsTableName}`, err);
+    }
+  }
+
+  async write(batch: WriteBatch): Promise<void> {
+    const sessions = this.pool();
+    // Pure and able to fail (unknown column, missing key): done before any round trip.
+    const work = batch.tables.map((changes) => ({
+      table: this.dialect.tableText(changes.table),
+      rows: changes.deletes.length + changes.upserts.length,
+      statements: this.dialect.tableChanges(changes),
+    }));
+    if (batch.offsets.length === 0 && work.every((w) => w.statements.length === 0)) return;
+
+    let client: pg.PoolClient;
+    try {
+      client = await sessions.acquire();
+    } catch (err) {
+      throw targetError('connecting to PostgreSQL to write a batch', err);
+    }
+    let discard: Error | undefined;
+    try {
+      await run(client, 'BEGIN', [], 'starting a transaction');
+      for (const w of work) {
+        for (const s of w.statements) {
+          await run(client, s.text, s.values, `writing ${w.rows} rows to ${w.table}`, w.table);
+        }
+      }
+      for (const offset of batch.offsets) await this.storeOffset(client, batch.groupId, offset);
+      await run(client, 'COMMIT', [], 'committing the batch');
+    } catch (err) {
+      discard = await rollback(client, err);
+      throw err;
+    } finally {
+      client.release(discard);
+    }
+  }
+
+  async close(): Promise<void> {
+    const sessions = this.sessions;
+    if (sessions === null) return;
+    this.sessions = null;
+    await sessions.pool.end();
+  }
+
+  private async storeOffset(client: pg.PoolClient, groupId: string, offset: PartitionOffset): Promise<void> {
+    const sql =
+      offset.expected === null ? this.dialect.insertOffset(groupId, offset) : this.dialect.updateOffset(groupId, offset);
+    const where = `${offset.topic}[${offset.partition}]`;
+    const res = await run(client, sql.text, sql.values, `storing the next offset ${offset.nextOffset} of ${where}`);
+    if (res.rowCount !== 1) {
+      const expected = offset.expected === null ? 'no stored offset' : `stored next offset ${offset.expected}`;
+      throw new OffsetConflictError(
+        `storing the next offset ${offset.nextOffset} of ${where} for group ${groupId}: expected ${expected}, ` +
+          `but another writer moved it (${this.dialect.offsetsTableName})`,
+      );
+    }
+  }
+
+  private async runDdl(sessions: SessionPool, statements: readonly Sql[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await sessions.acquire();
+    } catch (err) {
+      throw targetError('connecting to PostgreSQL to change the schema', err);
+    }
+    let discard: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      for (const s of statements) {
+        try {
+          await client.query(s.text, s.values as unknown[]);
+        } catch (err) {
+          const state = sqlState(err);
+          const kind = state !== null && DDL_RACE_STATES.has(state) ? 'retriable' : undefined;
+          throw targetError(`applying DDL ${s.text.slice(0, 300)}`, err, undefined, kind);
+        }
+      }
+      await run(client, 'COMMIT', [], 'committing DDL');
+    } catch (err) {
+      discard = await rollback(client, err);
+      throw targetError('applying DDL', err);
+    } finally {
+      client.release(discard);
+    }
+  }
+
+  private pool(): SessionPool {
+    if (this.sessions === null) {
+      throw new TargetError(ErrorCodes.INTERNAL, 'the PostgreSQL connector is not connected (call connect() first)', {
+        kind: 'fatal',
+      });
+    }
+    return this.sessions;
+  }
+}
+
+async function run(
+  client: pg.PoolClient,
+  text: string,
+  values: readonly unknown[],
+  doing: string,
+  table?: string,
+): Promise<pg.QueryResult> {
+  try {
+    return await client.query(text, values as unknown[]);
+  } catch (err) {
+    throw targetError(doing, err, table);
+  }
+}
+
+/**
+ * Rolls back after a failure. Returns an error when the connection cannot be reused (lost, or
+ * the ROLLBACK itself failed): releasing with it makes the pool discard the connection.
+ */
+async function rollback(client: pg.PoolClient, err: unknown): Promise<Error | undefined> {
+  const cause = err instanceof TargetError && err.cause !== undefined ? err.cause : err;
+  if (!(err instanceof OffsetConflictError) && isConnectionBroken(cause)) {
+    return cause instanceof Error ? cause : new Error(String(cause));
+  }
+  try {
+    await client.query('ROLLBACK');
+    return undefined;
+  } catch (rollbackErr) {
+    return rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+  }
+}

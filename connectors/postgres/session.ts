@@ -1,0 +1,100 @@
+/**
+ * The pg.Pool and its sessions: TLS settings, and the per-session setup every connection gets
+ * before its first use (UTC time zone, statement timeout).
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { ErrorCodes, TargetError } from '../core/errors.ts';
+import { isConnectionBroken } from './errors.ts';
+import type { PostgresOptions, PostgresSslOptions } from './options.ts';
+
+/** node-postgres TLS options for an ssl setting (undefined: follow the url). */
+export function sslConfig(ssl: PostgresSslOptions | undefined): boolean | ConnectionOptions | undefined {
+  if (ssl === undefined) return undefined;
+  if (ssl.mode === 'disable') return false;
+  let ca = ssl.ca;
+  if (ca === undefined && ssl.caFile !== undefined) {
+    try {
+      ca = readFileSync(ssl.caFile, 'utf8');
+    } catch (err) {
+      throw new TargetError(ErrorCodes.TARGET_FATAL, `reading the PostgreSQL CA file ${ssl.caFile}: ${String(err)}`, {
+        kind: 'fatal',
+        cause: err,
+      });
+    }
+  }
+  const base: ConnectionOptions = { ca, cert: ssl.cert, key: ssl.key };
+  switch (ssl.mode) {
+    case 'require':
+      return { ...base, rejectUnauthorized: false };
+    case 'verify-ca':
+      // The chain must verify, the host name need not match (libpq's verify-ca).
+      return { ...base, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { ...base, rejectUnauthorized: true };
+  }
+}
+
+export function createPool(options: PostgresOptions, logger: Logger | undefined): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    application_name: options.applicationName,
+    ssl: sslConfig(options.ssl),
+    keepAlive: true,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle connection that dies (server restart, network) emits 'error' on the pool; without a
+  // listener that would crash the process. The pool drops the client; the next use reconnects.
+  pool.on('error', (err) => {
+    logger?.warn({ err }, 'an idle PostgreSQL connection failed; the pool discarded it');
+  });
+  return pool;
+}
+
+/**
+ * Hands out pooled clients whose session is set up: UTC (timestamptz text in and out never
+ * depends on the server's zone) and the statement timeout. The setup runs once per connection.
+ */
+export class SessionPool {
+  private readonly ready = new WeakSet<pg.PoolClient>();
+  private readonly setup: string;
+
+  constructor(
+    readonly pool: pg.Pool,
+    statementTimeoutMs: number,
+  ) {
+    this.setup = `SET TIME ZONE 'UTC'; SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`;
+  }
+
+  async acquire(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!this.ready.has(client)) {
+      try {
+        await client.query(this.setup);
+      } catch (err) {
+        client.release(err instanceof Error ? err : true);
+        throw err;
+      }
+      this.ready.add(client);
+    }
+    return client;
+  }
+
+  /** Runs one statement on a pooled client. */
+  async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    const client = await this.acquire();
+    let broken: Error | undefined;
+    try {
+      return await client.query<R>(text, values as unknown[]);
+    } catch (err) {
+      if (isConnectionBroken(err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
