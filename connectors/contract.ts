@@ -92,7 +92,7 @@ export interface Dialect {
   readonly name: string;
   /** Most bind parameters one statement may carry. */
   readonly maxBindParameters: number;
-  /** Longest identifier the database accepts, in bytes. */
+  /** Longest identifier the database accepts, in its own unit (PostgreSQL and Oracle: bytes; MySQL: characters). */
   readonly maxIdentifierLength: number;
   quoteIdentifier(name: string): string;
   qualifiedName(table: TargetTableRef): string;

@@ -1,0 +1,127 @@
+/**
+ * Connector options -> mysql2 pool options, and the session every connection gets.
+ *
+ * - timezone 'Z', dateStrings, supportBigNumbers + bigNumberStrings: values read back (offsets,
+ *   verify) never pass through JS Date or lossy numbers.
+ * - charset utf8mb4 (utf8mb4_unicode_ci, known to MySQL 5.5.3+ and every MariaDB).
+ * - flags FOUND_ROWS (mysql2's default, set explicitly): UPDATE reports matched rows, which the
+ *   offset compare-and-set relies on (offsets-sql.ts).
+ * - maxPreparedStatements 256: writes use server-side prepared statements (true binds), one per
+ *   distinct statement text; the cache closes the least recently used so that the server's
+ *   global max_prepared_stmt_count (16,382 by default) is not exhausted.
+ * - resetOnRelease off: a reset would drop the session settings below.
+ */
+import { readFileSync } from 'node:fs';
+import type { PoolOptions, SslOptions } from 'mysql2/promise';
+import { CdcSinkError, ErrorCodes } from '../core/errors.ts';
+import type { MysqlOptions, MysqlSslOptions } from './options.ts';
+
+/**
+ * Every session: UTC, so DATETIME holds UTC and NOW()/UTC_TIMESTAMP() agree; and a strict
+ * sql_mode, so that bad values fail instead of being truncated or zeroed:
+ * STRICT_ALL_TABLES (errors, not warnings), NO_ZERO_DATE / NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO,
+ * NO_ENGINE_SUBSTITUTION (never a silent MyISAM table), NO_AUTO_VALUE_ON_ZERO (a source row whose
+ * AUTO_INCREMENT key is 0 keeps 0 instead of getting a new number). NO_BACKSLASH_ESCAPES is not
+ * needed: values are bound, never inlined.
+ */
+export const SESSION_SQL_MODE =
+  'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO';
+export const SESSION_SETUP_SQL = `SET time_zone = '+00:00', sql_mode = '${SESSION_SQL_MODE}'`;
+
+export const MAX_PREPARED_STATEMENTS_PER_CONNECTION = 256;
+
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** From the url path, or the `database` option; null when neither names one. */
+  readonly database: string | null;
+}
+
+function configError(message: string): CdcSinkError {
+  return new CdcSinkError(ErrorCodes.CONFIG_INVALID, `mysql target: ${message}`, { kind: 'fatal' });
+}
+
+/** mysql://user:pass@host:port/db -> its parts. Query parameters are rejected (use the options). */
+export function parseMysqlUrl(url: string, databaseOverride?: string): ServerAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw configError('url is not a valid URL (expected mysql://user:password@host:3306/database)');
+  }
+  if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') {
+    throw configError(`url must start with mysql:// (got ${u.protocol}//)`);
+  }
+  if (u.search !== '') {
+    throw configError('url query parameters are not supported: use the connector options (ssl, database, ...)');
+  }
+  if (u.hostname === '') throw configError('url has no host');
+  const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  if (path.includes('/')) throw configError(`url path ${JSON.stringify(path)} is not a database name`);
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port === '' ? 3306 : Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: databaseOverride ?? (path === '' ? null : path),
+  };
+}
+
+/** Where a connector points, without the password, for messages. */
+export function addressText(a: ServerAddress): string {
+  return `${a.user}@${a.host}:${a.port}/${a.database ?? ''}`;
+}
+
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CdcSinkError(ErrorCodes.CONFIG_FILE, `mysql target: cannot read ssl.caFile ${path}`, { kind: 'fatal', cause: err });
+  }
+}
+
+export function sslConfig(ssl: MysqlSslOptions | undefined): SslOptions | undefined {
+  if (ssl === undefined || ssl.mode === 'disable') return undefined;
+  const ca = ssl.ca ?? (ssl.caFile === undefined ? undefined : readCa(ssl.caFile));
+  const verify = ssl.mode === 'verify-ca' || ssl.mode === 'verify-full';
+  if (verify && ca === undefined) {
+    throw configError(`ssl.mode ${ssl.mode} needs ssl.ca or ssl.caFile`);
+  }
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(ssl.cert === undefined ? {} : { cert: ssl.cert }),
+    ...(ssl.key === undefined ? {} : { key: ssl.key }),
+    rejectUnauthorized: verify,
+    verifyIdentity: ssl.mode === 'verify-full',
+  };
+}
+
+export function poolOptions(options: MysqlOptions, address: ServerAddress): PoolOptions {
+  const ssl = sslConfig(options.ssl);
+  return {
+    host: address.host,
+    port: address.port,
+    user: address.user,
+    password: address.password,
+    ...(address.database === null ? {} : { database: address.database }),
+    ...(ssl === undefined ? {} : { ssl }),
+    connectionLimit: options.poolSize,
+    maxIdle: options.poolSize,
+    waitForConnections: true,
+    queueLimit: 0,
+    connectTimeout: options.connectTimeoutMs,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10000,
+    timezone: 'Z',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    charset: 'UTF8MB4_UNICODE_CI',
+    flags: ['FOUND_ROWS'],
+    multipleStatements: false,
+    maxPreparedStatements: MAX_PREPARED_STATEMENTS_PER_CONNECTION,
+    resetOnRelease: false,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * One WriteBatch in one transaction on one connection:
+ *
+ *   START TRANSACTION
+ *   offsets: insert (expected null) or compare-and-set update (expected given), each must affect
+ *            exactly 1 row, else ROLLBACK and OffsetConflictError. They go FIRST: the offset rows
+ *            stay locked for the whole transaction, so a second writer of the same partitions
+ *            waits and then fails the compare-and-set, before it has written any row.
+ *   every table: truncate (DELETE), deletes, upserts (dialect.tableChanges)
+ *   COMMIT
+ *
+ * Any failure: ROLLBACK and a TargetError naming the table and the statement kind, with the
+ * dialect's classification. `state.broken` tells the caller to destroy the connection instead of
+ * returning it to the pool (the connection died, or ROLLBACK itself failed).
+ */
+import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { CdcSinkError, OffsetConflictError, TargetError } from '../core/errors.ts';
+import type { PartitionOffset, TableChanges, WriteBatch } from '../contract.ts';
+import type { MysqlDialect } from './dialect.ts';
+import { driverErrorText, isConnectionBroken, targetErrorCode } from './errors.ts';
+import type { MysqlSql } from './statement.ts';
+import type { Bind } from './values.ts';
+
+export interface ConnectionState {
+  broken: boolean;
+}
+
+const ER_DUP_ENTRY = 1062;
+
+function affectedRows(result: unknown): number {
+  return typeof result === 'object' && result !== null && 'affectedRows' in result
+    ? Number((result as ResultSetHeader).affectedRows)
+    : 0;
+}
+
+function statementText(sql: MysqlSql): string {
+  if (sql.kind === 'truncate') return 'truncate (DELETE of every row)';
+  return `${sql.kind} of ${sql.rows} row${sql.rows === 1 ? '' : 's'}`;
+}
+
+function wrap(dialect: MysqlDialect, doing: string, err: unknown, table?: string): CdcSinkError {
+  if (err instanceof CdcSinkError) return err;
+  const kind = dialect.classifyError(err);
+  return new TargetError(targetErrorCode(err, kind), `${doing} failed: ${driverErrorText(err)}`, {
+    kind,
+    cause: err,
+    ...(table === undefined ? {} : { table }),
+  });
+}
+
+function offsetText(groupId: string, o: PartitionOffset): string {
+  return `${o.topic}[${o.partition}] of consumer group ${groupId}`;
+}
+
+async function writeOffset(conn: PoolConnection, dialect: MysqlDialect, groupId: string, o: PartitionOffset): Promise<void> {
+  const insert = o.expected === null;
+  const sql = insert ? dialect.insertOffset(groupId, o) : dialect.updateOffset(groupId, o);
+  let affected: number;
+  try {
+    const [result] = await conn.execute(sql.text, sql.values as Bind[]);
+    affected = affectedRows(result);
+  } catch (err) {
+    if (insert && (err as { errno?: unknown }).errno === ER_DUP_ENTRY) affected = 0;
+    else throw wrap(dialect, `storing the next offset ${o.nextOffset} of ${offsetText(groupId, o)}`, err);
+  }
+  if (affected === 1) return;
+  throw new OffsetConflictError(
+    insert
+      ? `the offset of ${offsetText(groupId, o)} was expected to be unset, but another writer stored one: reload the stored offsets`
+      : `the stored next offset of ${offsetText(groupId, o)} is no longer ${o.expected}: another writer moved it; reload the stored offsets`,
+  );
+}
+
+async function writeTable(conn: PoolConnection, dialect: MysqlDialect, changes: TableChanges): Promise<void> {
+  const table = dialect.tableText(changes.table);
+  const statements = dialect.tableChanges(changes);
+  for (const sql of statements) {
+    try {
+      await conn.execute(sql.text, sql.values as Bind[]);
+    } catch (err) {
+      throw wrap(dialect, `writing to ${table}: ${statementText(sql)}`, err, table);
+    }
+  }
+}
+
+async function rollback(conn: PoolConnection, state: ConnectionState): Promise<void> {
+  if (state.broken) return;
+  try {
+    await conn.query('ROLLBACK');
+  } catch {
+    state.broken = true;
+  }
+}
+
+export async function writeBatchOn(
+  conn: PoolConnection,
+  dialect: MysqlDialect,
+  batch: WriteBatch,
+  state: ConnectionState,
+): Promise<void> {
+  try {
+    await conn.query('START TRANSACTION');
+  } catch (err) {
+    state.broken = isConnectionBroken(err);
+    throw wrap(dialect, 'starting a transaction', err);
+  }
+  try {
+    for (const o of batch.offsets) await writeOffset(conn, dialect, batch.groupId, o);
+    for (const t of batch.tables) await writeTable(conn, dialect, t);
+    try {
+      await conn.query('COMMIT');
+    } catch (err) {
+      throw wrap(dialect, `committing ${batch.tables.length} tables and ${batch.offsets.length} offsets`, err);
+    }
+  } catch (err) {
+    const cause = err instanceof CdcSinkError ? err.cause : err;
+    if (isConnectionBroken(cause)) state.broken = true;
+    await rollback(conn, state);
+    throw err;
+  }
+}
