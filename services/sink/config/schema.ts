@@ -1,0 +1,147 @@
+/**
+ * The one typed configuration schema. It is also the reference documentation: every key has a
+ * description and a default where one makes sense; unknown keys are rejected.
+ * Connector-specific target options are validated by the chosen connector's own schema
+ * (connectors/registry.ts), under the same `target` key.
+ */
+import { z } from 'zod';
+import { transformsConfigSchema } from '../../../transforms/runtime/config.ts';
+
+/** A list given either as a YAML list or as comma-separated text (handy in environment variables). */
+const stringList = () =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0)
+        : v,
+    z.array(z.string().min(1)),
+  );
+
+const saslSchema = z
+  .strictObject({
+    mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).describe('SASL mechanism'),
+    username: z.string().min(1).describe('SASL user name'),
+    password: z.string().min(1).describe('SASL password (use ${env:NAME} or ${file:/path})'),
+  })
+  .describe('SASL authentication; omit for none');
+
+const tlsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Connect to Kafka over TLS'),
+    ca: z.string().optional().describe('PEM text of the CA that signed the brokers (or ${file:/path})'),
+    cert: z.string().optional().describe('PEM client certificate for mutual TLS'),
+    key: z.string().optional().describe('PEM client key for mutual TLS'),
+    rejectUnauthorized: z.boolean().default(true).describe('Verify the brokers certificate'),
+  })
+  .describe('TLS to the brokers; omit for plaintext');
+
+export const kafkaSchema = z
+  .strictObject({
+    brokers: stringList().default(['127.0.0.1:9092']).describe('Bootstrap brokers, host:port'),
+    clientId: z.string().default('cdc-sink').describe('Kafka client id'),
+    groupId: z.string().min(1).default('cdc-sink').describe('Consumer group; also keys the offsets stored in the target'),
+    topics: stringList().optional().describe('Topics to consume (this or topicPattern)'),
+    topicPattern: z.string().optional().describe('Regular expression of topics to consume, matched when the consumer starts'),
+    fromBeginning: z.boolean().default(true).describe('Where to start when neither the target nor Kafka has an offset for a partition'),
+    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('Partitions processed at once (each flushes on its own connection)'),
+    sessionTimeoutMs: z.number().int().min(6000).default(30000).describe('Consumer group session timeout'),
+    maxWaitTimeMs: z.number().int().min(10).max(10000).default(250).describe('Longest a fetch waits for data (lower = less latency at low traffic)'),
+    maxBytesPerPartition: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Fetch size per partition; bounds memory'),
+    connectionTimeoutMs: z.number().int().min(100).default(10000).describe('Broker connection timeout'),
+    tls: tlsSchema.optional(),
+    sasl: saslSchema.optional(),
+  })
+  .refine((k) => k.topics !== undefined || k.topicPattern !== undefined, {
+    message: 'set kafka.topics or kafka.topicPattern',
+    path: ['topics'],
+  });
+
+export const decoderSchema = z
+  .strictObject({
+    format: z.enum(['json']).default('json').describe('Kafka Connect converter of the topics (json; avro comes later)'),
+    binaryHandlingMode: z.enum(['bytes', 'base64', 'base64-url-safe', 'hex']).default('bytes').describe("The source connector's binary.handling.mode"),
+    unavailableValuePlaceholder: z.string().default('__debezium_unavailable_value').describe("The source connector's unavailable.value.placeholder (TOAST)"),
+    unwrapFieldPrefix: z.string().default('__').describe('add.fields.prefix of ExtractNewRecordState, when the topics are unwrapped'),
+  })
+  .prefault({});
+
+export const batchSchema = z
+  .strictObject({
+    maxRows: z.number().int().min(1).max(1_000_000).default(5000).describe('Flush a partition once it buffers this many events'),
+    maxAgeMs: z.number().int().min(1).max(600_000).default(500).describe('Flush a partition once its oldest buffered event is this old'),
+  })
+  .prefault({});
+
+const tableRef = z
+  .string()
+  .min(1)
+  .describe('"schema.table" or "table" (the default schema of the target)');
+
+export const tableMappingSchema = z.strictObject({
+  source: z.string().min(1).describe('Source table "namespace.table" (PostgreSQL schema or MySQL database); "*" wildcards allowed'),
+  target: tableRef.optional().describe('Target table; default: the source table name in tables.defaultSchema'),
+  keyColumns: z.array(z.string().min(1)).optional().describe('Key columns, for tables whose events carry no key or to override it'),
+  mode: z.enum(['upsert', 'append']).optional().describe('upsert (by key) or append (insert every change: audit/history tables)'),
+});
+
+export const tablesSchema = z
+  .strictObject({
+    defaultSchema: z.string().min(1).nullable().default(null).describe('Target schema for tables not mapped explicitly; null: the connection default'),
+    unmapped: z.enum(['replicate', 'skip', 'fail']).default('replicate').describe('What to do with events of tables that no mapping names'),
+    keyless: z.enum(['fail', 'append']).default('fail').describe('Tables with no key (none in the event, the mapping or the target): fail, or append every change'),
+    autoCreate: z.boolean().default(true).describe('Create a missing target table from the event schema'),
+    autoAddColumns: z.boolean().default(true).describe('Add new nullable columns when the source adds them (never drops)'),
+    map: z.array(tableMappingSchema).default([]).describe('Explicit table mappings, first match wins'),
+  })
+  .prefault({});
+
+export const httpSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Serve /healthz, /readyz and /metrics'),
+    host: z.string().default('0.0.0.0').describe('Listen address'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('Listen port (0: any free port)'),
+  })
+  .prefault({});
+
+export const errorsSchema = z
+  .strictObject({
+    retry: z
+      .strictObject({
+        initialDelayMs: z.number().int().min(1).default(200).describe('First retry delay of retriable target errors'),
+        maxDelayMs: z.number().int().min(1).default(30000).describe('Longest retry delay (exponential backoff with full jitter)'),
+        maxAttempts: z.number().int().min(0).default(0).describe('Give up after this many attempts; 0: retry forever'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const logSchema = z
+  .strictObject({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('Log level'),
+  })
+  .prefault({});
+
+/** The target section: `type` picks the connector; the rest is validated by that connector's schema. */
+export const targetBaseSchema = z.looseObject({
+  type: z.enum(['postgres', 'mysql', 'oracle']).describe('Target database'),
+});
+
+export const configSchema = z.strictObject({
+  kafka: kafkaSchema.prefault({}),
+  decoder: decoderSchema,
+  target: targetBaseSchema,
+  batch: batchSchema,
+  tables: tablesSchema,
+  transforms: transformsConfigSchema.default([]),
+  errors: errorsSchema,
+  http: httpSchema,
+  log: logSchema,
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type KafkaConfig = z.infer<typeof kafkaSchema>;
+export type TableMapping = z.infer<typeof tableMappingSchema>;
+export type TablesConfig = z.infer<typeof tablesSchema>;

@@ -1,0 +1,320 @@
+/**
+ * One topic-partition's path from records to target rows. Records are decoded, transformed, routed
+ * and buffered; the buffer is flushed (rows + the partition's next offset in one transaction) when it
+ * holds batch.maxRows events, when its oldest record is batch.maxAgeMs old, and on shutdown.
+ *
+ * Exactly-once: the next offset stored in the target is the truth. Records below it are replays and
+ * are skipped; each flush moves the stored offset with a compare-and-set from the value this worker
+ * started from, so a second writer (a zombie after a rebalance) can never apply a batch twice.
+ *
+ * All work on one partition is serialized (a promise chain), so order per key is kept.
+ */
+import type { ChangeEvent, TableId } from '../../../connectors/core/change-event.ts';
+import { tableIdText } from '../../../connectors/core/change-event.ts';
+import { CdcSinkError, DecodeError, ErrorCodes, OffsetConflictError, errorText } from '../../../connectors/core/errors.ts';
+import type { Row, Value } from '../../../connectors/core/value.ts';
+import { isUnchanged, newRow } from '../../../connectors/core/value.ts';
+import type { TableChanges } from '../../../connectors/contract.ts';
+import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
+import type { TableFlush } from '../telemetry/telemetry.ts';
+import { PartitionBuffer } from './partition-buffer.ts';
+import { backoffDelay, sleep } from './retry.ts';
+import type { Route } from './router.ts';
+import type { BatchHooks, PipelineDeps, TableTransformChain } from './stages.ts';
+
+/** Thrown to stop the service: the record or batch cannot be applied and the policy is to stop. */
+export class PipelineStopError extends CdcSinkError {
+  constructor(readonly reason: CdcSinkError) {
+    super(reason.code, reason.message, { kind: reason.kind, cause: reason, location: undefined, table: reason.table });
+    this.name = 'PipelineStopError';
+  }
+}
+
+function keyRowFor(event: ChangeEvent, keyColumns: readonly string[]): Row | null {
+  const sources = event.op === 'delete' ? [event.key, event.before] : [event.row, event.key];
+  const out = newRow();
+  for (const c of keyColumns) {
+    let v: Value | undefined;
+    for (const s of sources) {
+      const x = s?.[c];
+      if (x !== undefined && x !== null && !isUnchanged(x)) {
+        v = x;
+        break;
+      }
+    }
+    if (v === undefined) return null;
+    out[c] = v;
+  }
+  return out;
+}
+
+export class PartitionWorker {
+  private buffer = new PartitionBuffer();
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private readonly chains = new Map<string, TableTransformChain>();
+  private readonly now: () => number;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    /** The next offset stored in the target when this worker started (null: none stored). */
+    private expected: string | null,
+    private readonly deps: PipelineDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get bufferedEvents(): number {
+    return this.buffer.events;
+  }
+
+  /** Serializes work on this partition. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops taking records (after a stop error or a revocation); buffered records are dropped. */
+  discard(): void {
+    this.stopped = true;
+    this.deps.telemetry.buffered(-this.buffer.events);
+    this.buffer = new PartitionBuffer();
+  }
+
+  process(records: readonly KafkaRecord[], hooks: BatchHooks): Promise<void> {
+    return this.serial(() => this.processNow(records, hooks));
+  }
+
+  flushIfDue(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.stopped && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= this.deps.batch.maxAgeMs) {
+        await this.flushNow(async () => {});
+      }
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.stopped) await this.flushNow(async () => {});
+    });
+  }
+
+  private async processNow(records: readonly KafkaRecord[], hooks: BatchHooks): Promise<void> {
+    const { telemetry, batch } = this.deps;
+    const skipBelow = this.expected === null ? null : BigInt(this.expected);
+    let replays = 0;
+    for (const record of records) {
+      if (this.stopped || !hooks.isActive()) break;
+      if (skipBelow !== null && BigInt(record.offset) < skipBelow) {
+        replays++;
+        hooks.resolveOffset(record.offset);
+        continue;
+      }
+      await this.take(record, hooks);
+      hooks.resolveOffset(record.offset);
+      if (this.buffer.events >= batch.maxRows) {
+        await this.flushNow(() => hooks.heartbeat());
+        await hooks.heartbeat();
+      }
+    }
+    if (replays > 0) telemetry.skipped(this.topic, 'already-applied', replays);
+    if (!this.stopped && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= batch.maxAgeMs) {
+      await this.flushNow(() => hooks.heartbeat());
+    }
+  }
+
+  private async chainFor(table: TableId): Promise<TableTransformChain> {
+    const k = tableIdText(table);
+    let c = this.chains.get(k);
+    if (!c) {
+      c = await this.deps.transforms.forTable(table);
+      this.chains.set(k, c);
+    }
+    return c;
+  }
+
+  /** Decode, transform, route and buffer one record. */
+  private async take(record: KafkaRecord, hooks: BatchHooks): Promise<void> {
+    const { telemetry } = this.deps;
+    let decoded;
+    try {
+      decoded = this.deps.decode(record);
+    } catch (err) {
+      const e = err instanceof CdcSinkError ? err : new DecodeError(ErrorCodes.DECODE_BAD_ENVELOPE, errorText(err), location(record), err);
+      telemetry.error('decode', e, { topic: record.topic, partition: record.partition, offset: record.offset });
+      await this.stopAfterFlush(e, hooks);
+      return;
+    }
+    telemetry.consumed(record.topic, 1);
+    if (decoded.kind === 'skip') {
+      telemetry.skipped(record.topic, decoded.reason);
+      this.buffer.noteRecord(record.offset, this.now());
+      return;
+    }
+    const event = decoded.event;
+    const chain = await this.chainFor(event.table);
+    let out: ChangeEvent[];
+    try {
+      out = chain.isIdentity ? [event] : await chain.apply(event);
+    } catch (err) {
+      const e = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.TRANSFORM_FAILED, errorText(err), { kind: 'data', cause: err, location: location(record) });
+      telemetry.error('transform', e, { topic: record.topic, partition: record.partition, offset: record.offset });
+      if (chain.onError === 'skip') {
+        telemetry.skipped(record.topic, 'transform-error');
+        this.buffer.noteRecord(record.offset, this.now());
+        return;
+      }
+      // 'dead-letter' stops too until the dead-letter topic exists (documented).
+      await this.stopAfterFlush(e, hooks);
+      return;
+    }
+    for (const e of out) {
+      try {
+        const decision = await this.deps.router.route(event.table, e);
+        if (decision.kind === 'skip') {
+          telemetry.skipped(record.topic, 'unmapped-table');
+          continue;
+        }
+        if (this.buffer.conflicts(decision.route)) await this.flushNow(() => hooks.heartbeat());
+        this.add(decision.route, e, record);
+      } catch (err) {
+        const ce = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, errorText(err), { kind: 'fatal', cause: err });
+        telemetry.error('route', ce, { topic: record.topic, partition: record.partition, offset: record.offset });
+        await this.stopAfterFlush(ce, hooks);
+        return;
+      }
+    }
+    this.buffer.noteRecord(record.offset, this.now());
+  }
+
+  private add(route: Route, event: ChangeEvent, record: KafkaRecord): void {
+    const batch = this.buffer.table(route);
+    batch.noteSourceTimestamp(event.source.sourceTimestampMs);
+    if (event.op === 'truncate') {
+      batch.addTruncate();
+    } else if (event.op === 'upsert') {
+      if (event.row === null) throw new CdcSinkError(ErrorCodes.DECODE_BAD_ENVELOPE, `upsert for ${route.targetText} has no row`, { kind: 'data', location: location(record) });
+      if (route.mode === 'upsert' && keyRowFor(event, route.keyColumns) === null) {
+        throw new CdcSinkError(ErrorCodes.ROUTE_NO_KEY, `upsert for ${route.targetText} lacks a value for key column(s) ${route.keyColumns.join(', ')}`, {
+          kind: 'data',
+          location: location(record),
+          table: route.targetText,
+        });
+      }
+      batch.addColumns(event.schema.columns);
+      batch.addUpsert(event.row);
+    } else {
+      if (route.mode === 'upsert') {
+        const keyRow = keyRowFor(event, route.keyColumns);
+        if (keyRow === null) {
+          throw new CdcSinkError(ErrorCodes.ROUTE_NO_KEY, `delete for ${route.targetText} lacks a value for key column(s) ${route.keyColumns.join(', ')}`, {
+            kind: 'data',
+            location: location(record),
+            table: route.targetText,
+          });
+        }
+        batch.addDelete(keyRow);
+      }
+    }
+    this.buffer.events++;
+    this.deps.telemetry.buffered(1);
+  }
+
+  /** Apply what was buffered before a bad record, then stop without committing past it. */
+  private async stopAfterFlush(reason: CdcSinkError, hooks: BatchHooks): Promise<never> {
+    await this.flushNow(() => hooks.heartbeat());
+    this.stopped = true;
+    throw new PipelineStopError(reason);
+  }
+
+  private async tableChanges(): Promise<{ changes: TableChanges[]; flushes: TableFlush[] }> {
+    const changes: TableChanges[] = [];
+    const flushes: TableFlush[] = [];
+    for (const { route, batch } of this.buffer.tables.values()) {
+      const upserts = batch.upserts();
+      const deletes = batch.deletes();
+      const description = await this.deps.schemaSync.ensure(route.target, [...batch.columns.values()], route.keyColumns, upserts.length > 0);
+      if (description === null) continue; // deletes/truncate on a table that does not exist: nothing to do
+      changes.push({
+        table: route.target,
+        description,
+        columns: [...batch.columns.values()],
+        keyColumns: route.keyColumns,
+        mode: route.mode,
+        truncate: batch.truncate,
+        deletes,
+        upserts,
+      });
+      flushes.push({
+        table: route.targetText,
+        upserts: upserts.length,
+        deletes: deletes.length,
+        truncate: batch.truncate,
+        maxSourceTimestampMs: batch.maxSourceTimestampMs,
+      });
+    }
+    return { changes, flushes };
+  }
+
+  /** Writes the buffer with retries of retriable errors. Must run inside serial(). */
+  private async flushNow(heartbeat: () => Promise<void>): Promise<void> {
+    const buf = this.buffer;
+    if (buf.records === 0 || buf.nextOffset === null) return;
+    const { connector, telemetry, retry, signal, groupId } = this.deps;
+    const nextOffset = buf.nextOffset;
+    for (let attempt = 0; ; attempt++) {
+      const started = this.now();
+      try {
+        const { changes, flushes } = await this.tableChanges();
+        await connector.write({
+          groupId,
+          tables: changes,
+          offsets: [{ topic: this.topic, partition: this.partition, nextOffset, expected: this.expected }],
+        });
+        const seconds = (this.now() - started) / 1000;
+        telemetry.readiness.ok('target');
+        telemetry.flushed(this.topic, this.partition, nextOffset, flushes, seconds);
+        telemetry.buffered(-buf.events);
+        this.expected = nextOffset;
+        this.buffer = new PartitionBuffer();
+        await this.deps.kafka.commit(this.topic, this.partition, nextOffset);
+        return;
+      } catch (err) {
+        if (err instanceof OffsetConflictError) {
+          await this.resync(err);
+          return;
+        }
+        const e = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, `writing a batch of ${this.topic}[${this.partition}]: ${errorText(err)}`, { kind: 'fatal', cause: err });
+        if (!e.retriable || signal.aborted || (retry.maxAttempts > 0 && attempt + 1 >= retry.maxAttempts)) {
+          telemetry.error('write', e, { topic: this.topic, partition: this.partition, nextOffset });
+          this.stopped = true;
+          throw new PipelineStopError(e);
+        }
+        const delay = backoffDelay(retry, attempt);
+        telemetry.readiness.notReady('target', `${e.message}; retrying (attempt ${attempt + 1})`);
+        telemetry.retry('write', e, attempt + 1, delay);
+        await sleep(delay, signal);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Another writer moved this partition's offset: drop the buffer and read again from the stored offset. */
+  private async resync(err: OffsetConflictError): Promise<void> {
+    const stored = (await this.deps.connector.readOffsets(this.deps.groupId)).find((o) => o.topic === this.topic && o.partition === this.partition);
+    this.deps.telemetry.logger.warn(
+      { topic: this.topic, partition: this.partition, expected: this.expected, stored: stored?.nextOffset ?? null, err: err.message },
+      'stored offset moved under this worker (another instance wrote this partition): dropping the buffer and re-reading',
+    );
+    this.deps.telemetry.buffered(-this.buffer.events);
+    this.buffer = new PartitionBuffer();
+    this.expected = stored?.nextOffset ?? null;
+    if (stored) this.deps.kafka.seek(this.topic, this.partition, stored.nextOffset);
+  }
+}
+
+function location(record: KafkaRecord) {
+  return { topic: record.topic, partition: record.partition, offset: record.offset };
+}

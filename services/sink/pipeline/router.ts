@@ -1,0 +1,111 @@
+/**
+ * Decides where an event's rows go: the target table, its key columns and its write mode.
+ *
+ * - Mappings (tables.map) match the SOURCE table ("namespace.table", '*' wildcards), first match wins.
+ * - When a transform moved the event to another table (route-table, a split), the event's table is the
+ *   target: its namespace becomes the target schema.
+ * - Key columns: the mapping's keyColumns, else the event's key, else the target table's primary key;
+ *   a table with none is an error, or append-only when tables.keyless is 'append'.
+ */
+import type { ChangeEvent, TableId } from '../../../connectors/core/change-event.ts';
+import { tableIdText } from '../../../connectors/core/change-event.ts';
+import { CdcSinkError, ErrorCodes } from '../../../connectors/core/errors.ts';
+import type { Connector, TargetTableRef } from '../../../connectors/contract.ts';
+import { targetTableText } from '../../../connectors/contract.ts';
+import type { TableMapping, TablesConfig } from '../config/schema.ts';
+
+export interface Route {
+  readonly target: TargetTableRef;
+  /** "schema.table" text: the identity used for batching, metrics and logs. */
+  readonly targetText: string;
+  readonly keyColumns: readonly string[];
+  readonly mode: 'upsert' | 'append';
+}
+
+export type RouteDecision = { kind: 'route'; route: Route } | { kind: 'skip' };
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+export function parseTableRef(text: string, defaultSchema: string | null): TargetTableRef {
+  const dot = text.indexOf('.');
+  return dot < 0 ? { schema: defaultSchema, name: text } : { schema: text.slice(0, dot), name: text.slice(dot + 1) };
+}
+
+function sameTable(a: TableId, b: TableId): boolean {
+  return a.name === b.name && (a.namespace ?? null) === (b.namespace ?? null);
+}
+
+export class Router {
+  private readonly matchers: { re: RegExp; mapping: TableMapping }[];
+  private readonly mappingCache = new Map<string, TableMapping | null>();
+  private readonly routeCache = new Map<string, Route>();
+  private readonly pkCache = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly config: TablesConfig,
+    private readonly connector: Connector,
+  ) {
+    this.matchers = config.map.map((mapping) => ({ re: globToRegExp(mapping.source), mapping }));
+  }
+
+  mappingFor(source: TableId): TableMapping | null {
+    const text = tableIdText(source);
+    let m = this.mappingCache.get(text);
+    if (m === undefined) {
+      m = this.matchers.find((x) => x.re.test(text) || x.re.test(source.name))?.mapping ?? null;
+      this.mappingCache.set(text, m);
+    }
+    return m;
+  }
+
+  /** source: the table as decoded; event: after transforms. */
+  async route(source: TableId, event: ChangeEvent): Promise<RouteDecision> {
+    const mapping = this.mappingFor(source);
+    if (mapping === null && this.config.unmapped !== 'replicate') {
+      if (this.config.unmapped === 'skip') return { kind: 'skip' };
+      throw new CdcSinkError(ErrorCodes.ROUTE_UNMAPPED_TABLE, `table ${tableIdText(source)} is not in tables.map and tables.unmapped is 'fail'`, {
+        kind: 'data',
+        table: tableIdText(source),
+      });
+    }
+    const moved = !sameTable(source, event.table);
+    const target: TargetTableRef =
+      !moved && mapping?.target !== undefined
+        ? parseTableRef(mapping.target, this.config.defaultSchema)
+        : { schema: moved ? (event.table.namespace ?? this.config.defaultSchema) : this.config.defaultSchema, name: event.table.name };
+    const targetText = targetTableText(target);
+    const eventKey = event.schema.key;
+    const cacheKey = `${targetText}\u0000${eventKey.join('\u0001')}`;
+    const cached = this.routeCache.get(cacheKey);
+    if (cached) return { kind: 'route', route: cached };
+
+    let keyColumns: readonly string[] = (!moved ? mapping?.keyColumns : undefined) ?? eventKey;
+    let mode = (!moved ? mapping?.mode : undefined) ?? 'upsert';
+    if (mode === 'upsert' && keyColumns.length === 0) keyColumns = await this.primaryKey(target, targetText);
+    if (mode === 'upsert' && keyColumns.length === 0) {
+      if (this.config.keyless === 'append') mode = 'append';
+      else
+        throw new CdcSinkError(
+          ErrorCodes.ROUTE_NO_KEY,
+          `table ${targetText} has no key: the events carry none, tables.map gives no keyColumns and the target has no primary key; ` +
+            `set keyColumns for it, or tables.keyless: append`,
+          { kind: 'fatal', table: targetText },
+        );
+    }
+    const route: Route = { target, targetText, keyColumns, mode };
+    this.routeCache.set(cacheKey, route);
+    return { kind: 'route', route };
+  }
+
+  private async primaryKey(target: TargetTableRef, text: string): Promise<readonly string[]> {
+    let pk = this.pkCache.get(text);
+    if (pk === undefined) {
+      pk = (await this.connector.describeTable(target))?.primaryKey ?? [];
+      this.pkCache.set(text, pk);
+    }
+    return pk;
+  }
+}

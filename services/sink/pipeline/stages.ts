@@ -1,0 +1,51 @@
+/** The interfaces the partition worker needs from the stages around it (wired in app.ts). */
+import type { ChangeEvent, TableId } from '../../../connectors/core/change-event.ts';
+import type { Connector } from '../../../connectors/contract.ts';
+import type { Decoded, KafkaRecord } from '../../../connectors/debezium/index.ts';
+import type { RetryPolicy } from './retry.ts';
+import type { Router } from './router.ts';
+import type { SchemaSync } from './schema-sync.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
+
+export interface TableTransformChain {
+  /** True when no transform applies to the table: the pipeline skips apply() on the hot path. */
+  readonly isIdentity: boolean;
+  apply(event: ChangeEvent): Promise<ChangeEvent[]>;
+  readonly onError: 'fail' | 'skip' | 'dead-letter';
+}
+
+export interface TransformStage {
+  forTable(table: TableId): Promise<TableTransformChain>;
+}
+
+/** What the Kafka side offers the pipeline. */
+export interface KafkaControl {
+  /** Commit the next offset to Kafka (for lag tools); the target holds the real position. */
+  commit(topic: string, partition: number, nextOffset: string): Promise<void>;
+  /** Fetch this partition again from an offset (after a stale buffer was dropped). */
+  seek(topic: string, partition: number, offset: string): void;
+}
+
+/** Hooks of the batch being processed (kafkajs eachBatch). */
+export interface BatchHooks {
+  heartbeat(): Promise<void>;
+  /** False once the consumer stops or the partition was revoked: stop processing this batch. */
+  isActive(): boolean;
+  resolveOffset(offset: string): void;
+}
+
+export interface PipelineDeps {
+  readonly groupId: string;
+  readonly decode: (record: KafkaRecord) => Decoded;
+  readonly transforms: TransformStage;
+  readonly router: Router;
+  readonly schemaSync: SchemaSync;
+  readonly connector: Connector;
+  readonly kafka: KafkaControl;
+  readonly telemetry: Telemetry;
+  readonly batch: { readonly maxRows: number; readonly maxAgeMs: number };
+  readonly retry: RetryPolicy;
+  /** Aborted when the service shuts down: retries stop waiting. */
+  readonly signal: AbortSignal;
+  readonly now?: () => number;
+}

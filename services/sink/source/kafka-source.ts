@@ -1,0 +1,132 @@
+/**
+ * Consumes the configured topics with kafkajs and hands each partition's records to the pipeline.
+ * Kafka's own committed offsets trail the target (they are committed after each applied batch, for
+ * consumer-lag tools); the offsets stored in the target decide where processing resumes, so the
+ * source seeks to them on every assignment.
+ */
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { CdcSinkError, ErrorCodes, errorText } from '../../../connectors/core/errors.ts';
+import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
+import type { KafkaConfig } from '../config/schema.ts';
+import type { Pipeline, TopicPartition } from '../pipeline/pipeline.ts';
+import type { KafkaControl } from '../pipeline/stages.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
+
+export class KafkaSource implements KafkaControl {
+  private readonly consumer: Consumer;
+  private readonly logger: Logger;
+  private assignment: Promise<void> = Promise.resolve();
+  private pipeline: Pipeline | null = null;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly config: KafkaConfig,
+    private readonly telemetry: Telemetry,
+    private readonly onStop: (err: Error) => void,
+  ) {
+    this.logger = telemetry.logger.child({ component: 'kafka-source' });
+    this.consumer = kafka.consumer({
+      groupId: config.groupId,
+      sessionTimeout: config.sessionTimeoutMs,
+      maxWaitTimeInMs: config.maxWaitTimeMs,
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+    });
+    const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH } = this.consumer.events;
+    this.consumer.on(CONNECT, () => telemetry.readiness.ok('kafka'));
+    this.consumer.on(DISCONNECT, () => telemetry.readiness.notReady('kafka', 'disconnected from Kafka'));
+    this.consumer.on(GROUP_JOIN, (e) => {
+      const assigned: TopicPartition[] = Object.entries(e.payload.memberAssignment).flatMap(([topic, parts]) =>
+        parts.map((partition) => ({ topic, partition })),
+      );
+      this.logger.info({ assigned: assigned.map((p) => `${p.topic}[${p.partition}]`) }, 'partitions assigned');
+      this.assignment = this.onAssigned(assigned);
+    });
+    this.consumer.on(CRASH, (e) => {
+      const err = e.payload.error;
+      telemetry.readiness.notReady('kafka', `consumer crashed: ${err.message}${e.payload.restart ? ', restarting' : ''}`);
+      telemetry.error('kafka', new CdcSinkError(ErrorCodes.KAFKA, `Kafka consumer crashed: ${err.message}`, { kind: 'retriable', cause: err }));
+      if (!e.payload.restart) this.onStop(err);
+    });
+  }
+
+  private async onAssigned(assigned: TopicPartition[]): Promise<void> {
+    if (!this.pipeline) return;
+    try {
+      const stored = await this.pipeline.assign(assigned);
+      for (const { topic, partition } of assigned) {
+        const offset = stored.get(`${topic}:${partition}`);
+        if (offset !== undefined) this.seek(topic, partition, offset);
+      }
+      this.telemetry.readiness.ok('assignment');
+    } catch (err) {
+      this.telemetry.readiness.notReady('assignment', `cannot read stored offsets: ${errorText(err)}`);
+      this.onStop(err as Error);
+    }
+  }
+
+  async start(pipeline: Pipeline): Promise<void> {
+    this.pipeline = pipeline;
+    await this.consumer.connect();
+    const { topics, topicPattern, fromBeginning } = this.config;
+    await this.consumer.subscribe({ topics: topicPattern ? [new RegExp(topicPattern)] : [...(topics ?? [])], fromBeginning });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+    await this.assignment;
+    const pipeline = this.pipeline;
+    if (!pipeline || batch.messages.length === 0) return;
+    const records: KafkaRecord[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+      headers: m.headers,
+    }));
+    await pipeline.process(batch.topic, batch.partition, records, {
+      heartbeat,
+      isActive: () => isRunning() && !isStale(),
+      resolveOffset,
+    });
+    this.telemetry.consumerLag(batch.topic, batch.partition, Number(batch.offsetLag()));
+  }
+
+  async commit(topic: string, partition: number, nextOffset: string): Promise<void> {
+    try {
+      await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
+    } catch (err) {
+      // The target holds the authoritative offset; a failed Kafka commit only delays lag tools.
+      this.logger.warn({ topic, partition, nextOffset, err: errorText(err) }, 'committing the offset to Kafka failed (the target has it)');
+    }
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    try {
+      this.consumer.seek({ topic, partition, offset });
+    } catch (err) {
+      this.logger.warn({ topic, partition, offset, err: errorText(err) }, 'seek failed');
+    }
+  }
+
+  /** Stops fetching; in-flight batches finish first. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.stop();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
