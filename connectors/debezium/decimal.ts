@@ -1,0 +1,108 @@
+/**
+ * Exact decimals: Connect Decimal bytes (big-endian two's complement of the unscaled value, Java
+ * BigInteger.toByteArray) plus a scale, and number texts (decimal.format=NUMERIC) -> plain
+ * decimal strings ("-0.125", "12345678901234567890.1234"). No floating point anywhere.
+ */
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Standard base64 with padding, as Jackson writes it; Node's decoder would accept anything. */
+export function isBase64(text: string): boolean {
+  return STRICT_BASE64.test(text);
+}
+
+/** Unscaled value of two's-complement big-endian bytes (number when it fits 48 bits). */
+export function unscaledFromBytes(buf: Buffer): number | bigint {
+  const len = buf.length;
+  if (len === 0) return 0;
+  if (len <= 6) return buf.readIntBE(0, len);
+  let n = BigInt(`0x${buf.toString('hex')}`);
+  if ((buf[0] as number) & 0x80) n -= 1n << BigInt(8 * len);
+  return n;
+}
+
+/** Plain decimal text of unscaled * 10^-scale (scale may be negative: appends zeros). */
+export function decimalString(unscaled: number | bigint, scale: number): string {
+  const neg = unscaled < 0;
+  let digits = (neg ? -unscaled : unscaled).toString();
+  if (scale > 0) {
+    if (digits.length <= scale) digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  } else if (scale < 0 && digits !== '0') {
+    digits += '0'.repeat(-scale);
+  }
+  return neg ? `-${digits}` : digits;
+}
+
+/** Decimal text of base64 bytes and a scale, or undefined when the text is not strict base64. */
+export function decimalFromBase64(b64: string, scale: number): string | undefined {
+  if (!isBase64(b64)) return undefined;
+  return decimalString(unscaledFromBytes(Buffer.from(b64, 'base64')), scale);
+}
+
+const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * Plain decimal text of a JSON number text ("1.5E+3" -> "1500", "-1e-7" -> "-0.0000001"),
+ * keeping every digit that was sent. Undefined when `text` is not a JSON number.
+ */
+export function plainDecimal(text: string): string | undefined {
+  const m = NUMBER_TEXT.exec(text);
+  if (!m) return undefined;
+  const sign = m[1] as string;
+  const intPart = m[2] as string;
+  const fracPart = m[3] ?? '';
+  const exp = m[4] === undefined ? 0 : Number(m[4]);
+  if (exp === 0) return normalizeSign(sign, stripLeadingZeros(intPart), fracPart);
+  let digits = intPart + fracPart;
+  let point = intPart.length + exp; // position of the decimal point within digits
+  if (point <= 0) {
+    digits = '0'.repeat(1 - point) + digits;
+    point = 1;
+  } else if (point > digits.length) {
+    digits += '0'.repeat(point - digits.length);
+  }
+  return normalizeSign(sign, stripLeadingZeros(digits.slice(0, point)), digits.slice(point));
+}
+
+function stripLeadingZeros(s: string): string {
+  let i = 0;
+  while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+  return s.slice(i);
+}
+
+function normalizeSign(sign: string, intPart: string, fracPart: string): string {
+  const text = fracPart === '' ? intPart : `${intPart}.${fracPart}`;
+  return sign === '-' && /[1-9]/.test(text) ? `-${text}` : text;
+}
+
+/**
+ * Pads the fraction of a plain decimal with zeros up to `scale` digits ("1.1", 2 -> "1.10").
+ * A value with more fraction digits than the scale is returned unchanged (never rounded).
+ */
+export function withScale(plain: string, scale: number | undefined): string {
+  if (scale === undefined || scale <= 0) return plain;
+  const dot = plain.indexOf('.');
+  const have = dot === -1 ? 0 : plain.length - dot - 1;
+  if (have >= scale) return plain;
+  return (dot === -1 ? `${plain}.` : plain) + '0'.repeat(scale - have);
+}
+
+const SPECIAL_DECIMALS: Readonly<Record<string, string>> = {
+  NAN: 'NaN',
+  NaN: 'NaN',
+  POSITIVE_INFINITY: 'Infinity',
+  NEGATIVE_INFINITY: '-Infinity',
+  Infinity: 'Infinity',
+  '-Infinity': '-Infinity',
+};
+
+/**
+ * A decimal sent as a string (decimal.handling.mode=string): a plain decimal, or PG's special
+ * values NAN / POSITIVE_INFINITY / NEGATIVE_INFINITY as "NaN" / "Infinity" / "-Infinity".
+ */
+export function decimalFromText(text: string): string | undefined {
+  const special = SPECIAL_DECIMALS[text];
+  if (special !== undefined) return special;
+  return plainDecimal(text.trim());
+}

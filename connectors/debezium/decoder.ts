@@ -1,0 +1,160 @@
+/**
+ * createDecoder(): one Kafka record (Debezium, JsonConverter) -> a ChangeEvent or a skip.
+ * See FORMAT.md for the wire format and connectors/core/value.ts for the value representation.
+ */
+import { CdcSinkError, DecodeError, ErrorCodes } from '../core/errors.ts';
+import type { RecordLocation } from '../core/errors.ts';
+import type { CompileContext } from './codec.ts';
+import type { CompiledKey, CompiledValue } from './compiled.ts';
+import { compileKeySchema, compileValueSchema } from './compiled.ts';
+import { decodeEnvelope } from './envelope.ts';
+import { DecodeFailure, inContext, show } from './failure.ts';
+import { JsonFormat } from './json-format.ts';
+import { isObject, splitSchemaPayload } from './json-text.ts';
+import type { KeyInfo, RecordContext } from './record-context.ts';
+import { decodeRow } from './schema.ts';
+import { inferRow } from './schemaless.ts';
+import { decodeTombstone } from './tombstone.ts';
+import { DEFAULT_PLACEHOLDER, NO_TOAST, toastForms } from './toast.ts';
+import type { Decoded, Decoder, DecoderOptions, DecoderStats, KafkaRecord } from './types.ts';
+import { decodeUnwrapped } from './unwrapped.ts';
+import { classifyPayload } from './value-kind.ts';
+import type { FormatStats, ValueFormat } from './value-format.ts';
+
+const BINARY_MODES = new Set(['bytes', 'base64', 'base64-url-safe', 'hex']);
+const KEY_PREVIEW_CHARS = 200;
+
+export const DEFAULT_DECODER_OPTIONS: DecoderOptions = Object.freeze({
+  binaryHandlingMode: 'bytes',
+  unavailableValuePlaceholder: DEFAULT_PLACEHOLDER,
+  unwrapFieldPrefix: '__',
+});
+
+function resolveOptions(options: Partial<DecoderOptions> | undefined): DecoderOptions {
+  const o = { ...DEFAULT_DECODER_OPTIONS, ...options };
+  if (!BINARY_MODES.has(o.binaryHandlingMode)) {
+    throw new CdcSinkError(ErrorCodes.CONFIG_INVALID, `decoder option binaryHandlingMode '${String(o.binaryHandlingMode)}' is not one of ${[...BINARY_MODES].join(', ')}`, { kind: 'fatal' });
+  }
+  if (typeof o.unavailableValuePlaceholder !== 'string' || o.unavailableValuePlaceholder === '') {
+    throw new CdcSinkError(ErrorCodes.CONFIG_INVALID, 'decoder option unavailableValuePlaceholder must be a non-empty string', { kind: 'fatal' });
+  }
+  if (typeof o.unwrapFieldPrefix !== 'string' || o.unwrapFieldPrefix === '') {
+    throw new CdcSinkError(ErrorCodes.CONFIG_INVALID, 'decoder option unwrapFieldPrefix must be a non-empty string', { kind: 'fatal' });
+  }
+  return Object.freeze(o);
+}
+
+/** Printable key for error locations: the payload part of a JsonConverter key, truncated. */
+export function printableKey(key: Buffer | null): string | undefined {
+  if (key === null || key.length === 0) return undefined;
+  let text = key.toString('utf8', 0, Math.min(key.length, 64 * 1024));
+  const split = splitSchemaPayload(text);
+  if (split !== null) text = split.payloadText;
+  // eslint-disable-next-line no-control-regex
+  text = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return text.length > KEY_PREVIEW_CHARS ? `${text.slice(0, KEY_PREVIEW_CHARS)}…` : text;
+}
+
+export function locationOf(record: KafkaRecord): RecordLocation {
+  const key = printableKey(record.key);
+  const loc = { topic: record.topic, partition: record.partition, offset: record.offset };
+  return key === undefined ? loc : { ...loc, key };
+}
+
+class DebeziumDecoder implements Decoder {
+  private readonly counters: FormatStats = { schemaCompilations: 0, schemaCacheHits: 0, schemaCacheMisses: 0 };
+  private readonly values: ValueFormat<CompiledValue>;
+  private readonly keys: ValueFormat<CompiledKey>;
+  private readonly ctx: CompileContext;
+
+  constructor(private readonly options: DecoderOptions) {
+    this.ctx = Object.freeze({
+      binaryMode: options.binaryHandlingMode,
+      toast: toastForms(options.unavailableValuePlaceholder),
+    });
+    const prefix = options.unwrapFieldPrefix;
+    this.values = new JsonFormat(
+      (json) => inContext('compiling the value schema', () => compileValueSchema(json, this.ctx, prefix)),
+      this.counters,
+    );
+    this.keys = new JsonFormat(
+      (json) => inContext('compiling the key schema', () => compileKeySchema(json, this.ctx)),
+      this.counters,
+    );
+  }
+
+  get stats(): DecoderStats {
+    return { ...this.counters };
+  }
+
+  decode(record: KafkaRecord): Decoded {
+    try {
+      return this.decodeRecord(record);
+    } catch (err) {
+      if (err instanceof DecodeFailure) throw new DecodeError(err.code, err.describe(), locationOf(record), err.cause);
+      if (err instanceof CdcSinkError) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new DecodeError(ErrorCodes.INTERNAL, `unexpected failure decoding a record: ${reason}`, locationOf(record), err);
+    }
+  }
+
+  private decodeRecord(record: KafkaRecord): Decoded {
+    const ctx = this.recordContext(record);
+    const value = record.value;
+    if (value === null || value.length === 0) return decodeTombstone(ctx, null);
+    const msg = this.values.read(value, record.topic, 'value');
+    const payload = msg.payload;
+    if (payload === null) return decodeTombstone(ctx, msg.schema);
+    const schema = msg.schema;
+    if (schema !== null) {
+      if (schema.kind === 'skip') return { kind: 'skip', reason: schema.reason };
+      if (!isObject(payload)) {
+        throw new DecodeFailure(ErrorCodes.DECODE_BAD_VALUE, `value payload is ${show(payload)}, but its schema is a struct`);
+      }
+      return schema.kind === 'envelope' ? decodeEnvelope(ctx, payload, schema) : decodeUnwrapped(ctx, payload, schema);
+    }
+    if (!isObject(payload)) {
+      throw new DecodeFailure(ErrorCodes.DECODE_BAD_ENVELOPE, `value is ${show(payload)}, expected a JSON object`);
+    }
+    const kind = classifyPayload(payload, record.topic, () => ctx.key()?.names ?? null);
+    if (kind.kind === 'skip') return { kind: 'skip', reason: kind.reason };
+    return kind.kind === 'envelope' ? decodeEnvelope(ctx, payload, null) : decodeUnwrapped(ctx, payload, null);
+  }
+
+  private recordContext(record: KafkaRecord): RecordContext {
+    let key: KeyInfo | null | undefined;
+    return {
+      record,
+      toast: this.ctx.toast,
+      unwrapPrefix: this.options.unwrapFieldPrefix,
+      key: () => {
+        if (key === undefined) key = this.readKey(record);
+        return key;
+      },
+    };
+  }
+
+  private readKey(record: KafkaRecord): KeyInfo | null {
+    const bytes = record.key;
+    if (bytes === null || bytes.length === 0) return null;
+    const msg = this.keys.read(bytes, record.topic, 'key');
+    const payload = msg.payload;
+    if (payload === null) return null;
+    const compiled = msg.schema;
+    if (compiled !== null) {
+      const row = decodeRow(compiled.row, payload, 'message key');
+      return { row, names: compiled.names, columns: compiled.row.columns, compiled, recordName: compiled.row.recordName };
+    }
+    if (!isObject(payload)) {
+      throw new DecodeFailure(ErrorCodes.DECODE_BAD_ENVELOPE, `message key is ${show(payload)}, expected a JSON object`);
+    }
+    const inferred = inferRow(payload, NO_TOAST);
+    const names = Object.freeze(inferred.columns.map((c) => c.name));
+    return { row: inferred.row, names, columns: inferred.columns, compiled: null, recordName: null };
+  }
+}
+
+/** Creates a decoder with its own schema cache. Options default to Debezium's defaults. */
+export function createDecoder(options?: Partial<DecoderOptions>): Decoder {
+  return new DebeziumDecoder(resolveOptions(options));
+}

@@ -1,0 +1,36 @@
+/**
+ * The seam between Kafka bytes and the schema-driven decoder. `json` (Kafka Connect JsonConverter)
+ * is the only implementation. An Avro format would: read the Confluent framing (magic byte 0 +
+ * schema id), fetch and convert the writer schema to the Connect schema JSON (as Confluent's
+ * AvroData does) and hand it to the same SchemaCompiler, and map the datum to the JsonConverter
+ * wire conventions the codecs read (bytes as base64 text, int64 beyond 2^53 as number markers).
+ */
+
+/** One key or value as read from Kafka. */
+export interface WireMessage<S> {
+  /** Compiled schema (cached), or null when the message carries none (schemas.enable=false). */
+  readonly schema: S | null;
+  /** The payload, parsed: large numbers as markers (json-text.ts). null for a JSON null payload. */
+  readonly payload: unknown;
+}
+
+/** Compiles a schema (parsed JSON) once; the format caches the result. Throws DecodeFailure. */
+export type SchemaCompiler<S> = (schemaJson: unknown) => S;
+
+export type MessageRole = 'key' | 'value';
+
+export interface ValueFormat<S> {
+  readonly name: string;
+  /** Reads one non-empty Kafka key or value. Throws DecodeFailure. */
+  read(bytes: Buffer, topic: string, role: MessageRole): WireMessage<S>;
+}
+
+/** Counters of a decoder's schema cache (shared by its key and value formats). */
+export interface FormatStats {
+  /** Schemas compiled (a miss in both the prefix cache and the per-topic schema-text cache). */
+  schemaCompilations: number;
+  /** Messages whose schema was recognised by the byte-prefix cache (payload parsed alone). */
+  schemaCacheHits: number;
+  /** Messages with a schema that needed a scan or a full parse to find it. */
+  schemaCacheMisses: number;
+}
