@@ -118,11 +118,13 @@ export function buildApp(config: Config, deps: AppDeps): App {
       logger.info({ address: httpAddress() }, 'http listening: /healthz /readyz /metrics');
     }
     try {
-      transforms = await buildTransformRegistry(config.transforms, {
+      transforms = buildTransformRegistry(config.transforms, {
         baseDir: config.baseDir,
         logger: logger.child({ component: 'transforms' }),
         observer: telemetry,
       });
+      // Every plugin loads and validates its options before anything is consumed.
+      await transforms.ready();
       await connectTarget();
       pipeline.start();
       await source.start(pipeline);

@@ -123,12 +123,18 @@ describe('kill -9 during a stream', () => {
     assert.ok(kills >= 2, `killed ${kills} times before the stream was applied; the test needs at least 2`);
 
     const final = spawnSink(input);
-    try {
-      await waitFor('all offsets applied', appliedEverything, 300_000, 500);
-    } finally {
-      final.child.kill('SIGTERM');
-      assert.equal(await final.exited, 0, `graceful exit: ${final.output().slice(-2000)}`);
-    }
+    await waitFor('the last sink is ready', async () => {
+      if (final.child.exitCode !== null) return `sink exited: ${final.output().slice(-2000)}`;
+      return (await fetch(`${final.url}/readyz`).catch(() => null))?.status === 200;
+    }, 120_000);
+    const applied = await waitFor('all offsets applied', appliedEverything, 300_000, 500).then(
+      () => null,
+      (err: Error) => err,
+    );
+    final.child.kill('SIGTERM');
+    const code = await final.exited;
+    assert.equal(applied, null, `${applied?.message}\n${final.output().slice(-3000)}`);
+    assert.equal(code, 0, `graceful exit: ${final.output().slice(-2000)}`);
 
     const journalStats = await query<{ n: string; d: string; min: string; max: string }>(
       `SELECT count(*)::text AS n, count(DISTINCT seq)::text AS d, min(seq)::text AS min, max(seq)::text AS max FROM "${schema}".journal`,

@@ -82,7 +82,7 @@ function wireValue(f: FieldSpec, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (v === TOAST) return '__debezium_unavailable_value';
   const t = f.type;
-  if (typeof t === 'object') return decimalBase64(String(v), t.decimal.scale);
+  if (typeof t === 'object') return decimalBase64(typeof v === 'string' ? v : JSON.stringify(v), t.decimal.scale);
   if (t === 'bytes') return (v as Buffer).toString('base64');
   return v;
 }

@@ -44,7 +44,7 @@ export async function withProducer<T>(kafka: Kafka, fn: (p: Producer) => Promise
 }
 
 /** Sends records in order (keyed records land on their key's partition, like Debezium's). */
-export async function produce(kafka: Kafka, topic: string, records: readonly (ChangeRecord & { partition?: number })[], chunk = 1000): Promise<void> {
+export async function produce(kafka: Kafka, topic: string, records: readonly (ChangeRecord & { partition?: number })[], chunk = 250): Promise<void> {
   await withProducer(kafka, async (p) => {
     for (let i = 0; i < records.length; i += chunk) {
       await p.send({

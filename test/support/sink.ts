@@ -60,10 +60,13 @@ export async function startSink(input: SinkConfigInput, logs = new LogCapture())
 }
 
 /** Writes a config file and spawns `cdc-sink run` as a separate process (for kill -9 tests). */
-export function spawnSink(input: SinkConfigInput): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+export function spawnSink(input: SinkConfigInput): { child: ChildProcess; output: () => string; exited: Promise<number | null>; url: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-sink-it-'));
   const file = join(dir, 'cdc-sink.yaml');
-  writeFileSync(file, stringify(sinkConfigDoc(input)));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const doc = sinkConfigDoc(input);
+  doc.http = { port, host: '127.0.0.1' };
+  writeFileSync(file, stringify(doc));
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'cdc-sink.mjs'), 'run', '--config', file], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,5 +76,5 @@ export function spawnSink(input: SinkConfigInput): { child: ChildProcess; output
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  return { child, output: () => out, exited, url: `http://127.0.0.1:${port}` };
 }

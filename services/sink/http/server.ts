@@ -9,7 +9,7 @@ import type { Readiness } from '../telemetry/readiness.ts';
 
 export function buildHttpServer(deps: { readiness: Readiness; registry: Registry; stopping: () => boolean }): FastifyInstance {
   const app = Fastify({ logger: false });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', () => Promise.resolve({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const s = deps.readiness.status();
     if (deps.stopping()) {

@@ -6,12 +6,14 @@
 import type { Row, Value } from '../../../connectors/core/value.ts';
 import { isUnchanged } from '../../../connectors/core/value.ts';
 
+const SEP = '\u0001';
+
 function valueKey(v: Value | symbol | undefined): string {
   if (v === null || v === undefined) return 'z';
   if (isUnchanged(v)) return 'u';
   switch (typeof v) {
     case 'string':
-      return `s${v.replace(/[\\\u0001]/g, (c) => `\\${c}`)}`;
+      return `s${v.replaceAll('\\', '\\\\').replaceAll(SEP, `\\${SEP}`)}`;
     case 'bigint':
       return `n${v}`;
     case 'number':
@@ -27,6 +29,6 @@ function valueKey(v: Value | symbol | undefined): string {
 export function rowKey(row: Row, keyColumns: readonly string[]): string {
   if (keyColumns.length === 1) return valueKey(row[keyColumns[0] as string]);
   let out = '';
-  for (const c of keyColumns) out += `${valueKey(row[c])}\u0001`;
+  for (const c of keyColumns) out += valueKey(row[c]) + SEP;
   return out;
 }

@@ -18,7 +18,7 @@ function pinoLogCreator(logger: Logger) {
 
 export function kafkaClientConfig(config: KafkaConfig, logger: Logger): KafkaJsConfig {
   const sasl: SASLOptions | undefined = config.sasl
-    ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions)
+    ? { mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password }
     : undefined;
   const ssl = config.tls?.enabled
     ? { ca: config.tls.ca, cert: config.tls.cert, key: config.tls.key, rejectUnauthorized: config.tls.rejectUnauthorized }

@@ -81,7 +81,8 @@ export class KafkaSource implements KafkaControl {
     });
   }
 
-  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     await this.assignment;
     const pipeline = this.pipeline;
     if (!pipeline || batch.messages.length === 0) return;
@@ -95,9 +96,9 @@ export class KafkaSource implements KafkaControl {
       headers: m.headers,
     }));
     await pipeline.process(batch.topic, batch.partition, records, {
-      heartbeat,
-      isActive: () => isRunning() && !isStale(),
-      resolveOffset,
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => payload.isRunning() && !payload.isStale(),
+      resolveOffset: (offset) => payload.resolveOffset(offset),
     });
     this.telemetry.consumerLag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }

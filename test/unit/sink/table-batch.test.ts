@@ -5,7 +5,7 @@ import { UNCHANGED, newRow } from '../../../connectors/core/value.ts';
 import { TableBatch } from '../../../services/sink/pipeline/table-batch.ts';
 import { rowKey } from '../../../services/sink/pipeline/row-key.ts';
 
-const row = (o: Record<string, unknown>): Row => Object.assign(newRow(), o) as Row;
+const row = (o: Record<string, unknown>): Row => Object.assign(newRow(), o);
 
 describe('TableBatch reduction', () => {
   test('many changes to one key reduce to the last one', () => {
