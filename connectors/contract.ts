@@ -82,6 +82,14 @@ export interface WriteBatch {
   readonly offsets: readonly PartitionOffset[];
 }
 
+export interface WriteOptions {
+  /**
+   * Run every statement, then roll back instead of committing. The pipeline uses it to find the rows
+   * a database rejects (by splitting a failed batch) without applying anything until the final write.
+   */
+  readonly dryRun?: boolean;
+}
+
 export interface StoredOffset {
   readonly topic: string;
   readonly partition: number;
@@ -126,7 +134,7 @@ export interface Connector {
    * Throws OffsetConflictError when an offset's expected value does not match, TargetError
    * (with the dialect's classification) on database errors. Either all is committed or nothing.
    */
-  write(batch: WriteBatch): Promise<void>;
+  write(batch: WriteBatch, options?: WriteOptions): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }

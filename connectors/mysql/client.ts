@@ -13,7 +13,7 @@
 import { createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { CdcSinkError, ErrorCodes, TargetError, errorText } from '../core/errors.ts';
-import type { Connector, Sql, StoredOffset, TableDescription, TargetTableRef, WriteBatch } from '../contract.ts';
+import type { Connector, Sql, StoredOffset, TableDescription, TargetTableRef, WriteBatch, WriteOptions } from '../contract.ts';
 import { describeColumnsSql, describePrimaryKeySql, tableDescription } from './describe.ts';
 import { createMysqlDialect, type MysqlDialect } from './dialect.ts';
 import { driverErrorText, isConnectionBroken, targetErrorCode } from './errors.ts';
@@ -196,12 +196,12 @@ class MysqlConnectorImpl implements MysqlConnector {
     });
   }
 
-  async write(batch: WriteBatch): Promise<void> {
+  async write(batch: WriteBatch, options: WriteOptions = {}): Promise<void> {
     const rows = batch.tables.reduce((n, t) => n + t.deletes.length + t.upserts.length, 0);
     const conn = await this.acquire(`writing ${rows} rows`);
     const state: ConnectionState = { broken: false };
     try {
-      await writeBatchOn(conn, this.dialect, batch, state);
+      await writeBatchOn(conn, this.dialect, batch, state, options.dryRun ?? false);
     } finally {
       if (state.broken) {
         this.logger?.warn(`${this.where}: dropping a connection that broke during a write`);

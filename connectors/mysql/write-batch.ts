@@ -97,6 +97,7 @@ export async function writeBatchOn(
   dialect: MysqlDialect,
   batch: WriteBatch,
   state: ConnectionState,
+  dryRun = false,
 ): Promise<void> {
   try {
     await conn.query('START TRANSACTION');
@@ -108,7 +109,7 @@ export async function writeBatchOn(
     for (const o of batch.offsets) await writeOffset(conn, dialect, batch.groupId, o);
     for (const t of batch.tables) await writeTable(conn, dialect, t);
     try {
-      await conn.query('COMMIT');
+      await conn.query(dryRun ? 'ROLLBACK' : 'COMMIT');
     } catch (err) {
       throw wrap(dialect, `committing ${batch.tables.length} tables and ${batch.offsets.length} offsets`, err);
     }

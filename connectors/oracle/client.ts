@@ -13,6 +13,7 @@ import type {
   TableDescription,
   TargetTableRef,
   WriteBatch,
+  WriteOptions,
 } from '../contract.ts';
 import {
   CdcSinkError,
@@ -159,7 +160,7 @@ class OracleClient implements OracleConnector {
     });
   }
 
-  async write(batch: WriteBatch): Promise<void> {
+  async write(batch: WriteBatch, options: WriteOptions = {}): Promise<void> {
     // Pure and possibly throwing (a value that cannot be encoded): before any I/O.
     const tables = batch.tables.map((t) => ({ changes: t, statements: this.dialect.tableChanges(t) }));
     const rows = batch.tables.reduce((n, t) => n + t.deletes.length + t.upserts.length, 0);
@@ -181,7 +182,8 @@ class OracleClient implements OracleConnector {
           }
         }
       }
-      await connection.commit();
+      if (options.dryRun) await connection.rollback();
+      else await connection.commit();
     } catch (err) {
       broken = isConnectionBroken(err instanceof CdcSinkError ? err.cause : err);
       await this.#rollback(connection);

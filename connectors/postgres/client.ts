@@ -13,6 +13,7 @@ import type {
   TargetColumn,
   TargetTableRef,
   WriteBatch,
+  WriteOptions,
 } from '../contract.ts';
 import { CdcSinkError, ErrorCodes, OffsetConflictError, TargetError, type ErrorKind } from '../core/errors.ts';
 import { createPostgresDialect, type PostgresDialect } from './dialect.ts';
@@ -135,7 +136,7 @@ export class PostgresConnector implements Connector {
     }
   }
 
-  async write(batch: WriteBatch): Promise<void> {
+  async write(batch: WriteBatch, options: WriteOptions = {}): Promise<void> {
     const sessions = this.pool();
     // Pure and able to fail (unknown column, missing key): done before any round trip.
     const work = batch.tables.map((changes) => ({
@@ -160,7 +161,8 @@ export class PostgresConnector implements Connector {
         }
       }
       for (const offset of batch.offsets) await this.storeOffset(client, batch.groupId, offset);
-      await run(client, 'COMMIT', [], 'committing the batch');
+      if (options.dryRun) await run(client, 'ROLLBACK', [], 'rolling back a trial write');
+      else await run(client, 'COMMIT', [], 'committing the batch');
     } catch (err) {
       discard = await rollback(client, err);
       throw err;

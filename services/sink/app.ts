@@ -22,6 +22,7 @@ import { Router } from './pipeline/router.ts';
 import { SchemaSync } from './pipeline/schema-sync.ts';
 import { backoffDelay, sleep } from './pipeline/retry.ts';
 import { createKafka } from './source/kafka-client.ts';
+import { DeadLetterQueue } from './source/dead-letter.ts';
 import { KafkaSource } from './source/kafka-source.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { Telemetry } from './telemetry/telemetry.ts';
@@ -73,6 +74,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   };
   const kafka = createKafka(config.kafka, logger);
   const source = new KafkaSource(kafka, config.kafka, telemetry, onStop);
+  const deadLetter = config.errors.deadLetterTopic === null ? null : new DeadLetterQueue(kafka, config.errors.deadLetterTopic, telemetry);
   const router = new Router(config.tables, connector);
   const schemaSync = new SchemaSync(connector, config.tables, logger.child({ component: 'schema' }));
   const decoder = createDecoder(config.decoder);
@@ -88,6 +90,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
       telemetry,
       batch: config.batch,
       retry: config.errors.retry,
+      deadLetter,
+      onTableFailure: config.errors.onTableFailure,
       signal: abort.signal,
     },
     onStop,
@@ -113,7 +117,13 @@ export function buildApp(config: Config, deps: AppDeps): App {
   async function start(): Promise<void> {
     logger.info({ config: redact({ ...config, target: { type: config.target.type, ...config.target.options } }) }, 'starting cdc-sink');
     if (config.http.enabled) {
-      http = buildHttpServer({ readiness: telemetry.readiness, registry: metrics.registry, stopping: () => stopping });
+      http = buildHttpServer({
+        readiness: telemetry.readiness,
+        registry: metrics.registry,
+        stopping: () => stopping,
+        paused: () => telemetry.pausedPartitions,
+        resume: (filter) => pipeline.resume(filter),
+      });
       await http.listen({ host: config.http.host, port: config.http.port });
       logger.info({ address: httpAddress() }, 'http listening: /healthz /readyz /metrics');
     }
@@ -149,6 +159,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       await step('stop fetching', () => source.stop());
       await step('drain', () => pipeline.drain());
       await step('disconnect from Kafka', () => source.disconnect());
+      if (deadLetter) await step('close the dead-letter producer', () => deadLetter.close());
       if (transforms) await step('close transforms', () => transforms!.close());
       await step('close target', () => connector.close());
       if (http) await step('close http', () => http!.close());

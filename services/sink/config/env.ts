@@ -39,7 +39,9 @@ export function applyEnvOverrides(
   const out = structuredClone(doc);
   const applied: EnvOverride[] = [];
   for (const [name, raw] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!name.startsWith(ENV_PREFIX) || raw === undefined) continue;
+    // Every config key sits inside a section, so an override always has a `__`; other CDC_SINK_*
+    // variables (CDC_SINK_CONFIG, CDC_SINK_HOME) belong to the CLI and the scripts.
+    if (!name.startsWith(ENV_PREFIX) || !name.includes('__') || raw === undefined) continue;
     const path = name
       .slice(ENV_PREFIX.length)
       .split('__')

@@ -69,6 +69,12 @@ export function parseConfig(
 
   const parsed = configSchema.safeParse(resolved);
   if (!parsed.success) throw new ConfigError(zodProblems(parsed.error.issues), source);
+  if (parsed.data.errors.deadLetterTopic === null) {
+    const needing = parsed.data.transforms.flatMap((e, i) => (e.onError === 'dead-letter' ? [`transforms.${i}.onError`] : []));
+    if (needing.length > 0) {
+      throw new ConfigError(needing.map((path) => ({ path, message: "'dead-letter' needs errors.deadLetterTopic" })), source);
+    }
+  }
   const { type, ...rest } = parsed.data.target;
   const definition = connectorDefinition(type);
   const target = definition.optionsSchema.safeParse(rest);

@@ -108,6 +108,21 @@ export const httpSchema = z
 
 export const errorsSchema = z
   .strictObject({
+    deadLetterTopic: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe(
+        'Topic for records that cannot be decoded or transformed and rows the database rejects (data errors only; never connection, permission or disk errors). ' +
+          'null: stop without committing past such a record',
+      ),
+    onTableFailure: z
+      .enum(['stop', 'pause'])
+      .default('stop')
+      .describe(
+        'A data error with no dead-letter topic: stop the service, or pause the failing partition (its table) while the others keep flowing; resume with POST /resume',
+      ),
     retry: z
       .strictObject({
         initialDelayMs: z.number().int().min(1).default(200).describe('First retry delay of retriable target errors'),

@@ -17,6 +17,8 @@ export class PartitionBuffer {
   firstAtMs: number | null = null;
   /** Offset after the last record consumed; null when nothing was consumed. */
   nextOffset: string | null = null;
+  /** Offset of the first record consumed into this buffer. */
+  firstOffset: string | null = null;
 
   table(route: Route): TableBatch {
     let t = this.tables.get(route.targetText);
@@ -37,6 +39,7 @@ export class PartitionBuffer {
   noteRecord(offset: string, nowMs: number): void {
     this.records++;
     this.firstAtMs ??= nowMs;
+    this.firstOffset ??= offset;
     this.nextOffset = (BigInt(offset) + 1n).toString();
   }
 

@@ -17,10 +17,19 @@ import { isUnchanged, newRow } from '../../../connectors/core/value.ts';
 import type { TableChanges } from '../../../connectors/contract.ts';
 import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import type { TableFlush } from '../telemetry/telemetry.ts';
+import { isolateRejected } from './isolate.ts';
 import { PartitionBuffer } from './partition-buffer.ts';
+import type { BufferedTable } from './partition-buffer.ts';
 import { backoffDelay, sleep } from './retry.ts';
 import type { Route } from './router.ts';
-import type { BatchHooks, PipelineDeps, TableTransformChain } from './stages.ts';
+import type { BatchHooks, DeadLetter, PipelineDeps, TableTransformChain } from './stages.ts';
+import type { BatchEntry } from './table-batch.ts';
+import { rowsOf } from './table-batch.ts';
+
+interface Unit {
+  readonly table: number;
+  readonly entry: BatchEntry;
+}
 
 /** Thrown to stop the service: the record or batch cannot be applied and the policy is to stop. */
 export class PipelineStopError extends CdcSinkError {
@@ -52,6 +61,8 @@ export class PartitionWorker {
   private buffer = new PartitionBuffer();
   private chain: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** Set while paused after a data error: the offset to fetch again from on resume. */
+  private pausedAt: string | null = null;
   private readonly chains = new Map<string, TableTransformChain>();
   private readonly now: () => number;
 
@@ -89,7 +100,7 @@ export class PartitionWorker {
 
   flushIfDue(): Promise<void> {
     return this.serial(async () => {
-      if (!this.stopped && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= this.deps.batch.maxAgeMs) {
+      if (this.active && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= this.deps.batch.maxAgeMs) {
         await this.flushNow(async () => {});
       }
     });
@@ -97,7 +108,7 @@ export class PartitionWorker {
 
   flush(): Promise<void> {
     return this.serial(async () => {
-      if (!this.stopped) await this.flushNow(async () => {});
+      if (this.active) await this.flushNow(async () => {});
     });
   }
 
@@ -106,7 +117,7 @@ export class PartitionWorker {
     const skipBelow = this.expected === null ? null : BigInt(this.expected);
     let replays = 0;
     for (const record of records) {
-      if (this.stopped || !hooks.isActive()) break;
+      if (this.stopped || this.pausedAt !== null || !hooks.isActive()) break;
       if (skipBelow !== null && BigInt(record.offset) < skipBelow) {
         replays++;
         hooks.resolveOffset(record.offset);
@@ -120,9 +131,17 @@ export class PartitionWorker {
       }
     }
     if (replays > 0) telemetry.skipped(this.topic, 'already-applied', replays);
-    if (!this.stopped && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= batch.maxAgeMs) {
+    if (this.active && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= batch.maxAgeMs) {
       await this.flushNow(() => hooks.heartbeat());
     }
+  }
+
+  private get active(): boolean {
+    return !this.stopped && this.pausedAt === null;
+  }
+
+  get paused(): boolean {
+    return this.pausedAt !== null;
   }
 
   private async chainFor(table: TableId): Promise<TableTransformChain> {
@@ -144,7 +163,7 @@ export class PartitionWorker {
     } catch (err) {
       const e = err instanceof CdcSinkError ? err : new DecodeError(ErrorCodes.DECODE_BAD_ENVELOPE, errorText(err), location(record), err);
       telemetry.error('decode', e, { topic: record.topic, partition: record.partition, offset: record.offset });
-      await this.stopAfterFlush(e, hooks);
+      await this.recordFailed(e, record, 'decode', null, hooks);
       return;
     }
     telemetry.consumed(record.topic, 1);
@@ -166,8 +185,8 @@ export class PartitionWorker {
         this.buffer.noteRecord(record.offset, this.now());
         return;
       }
-      // 'dead-letter' stops too until the dead-letter topic exists (documented).
-      await this.stopAfterFlush(e, hooks);
+      // 'fail' stops (or pauses) even when a dead-letter topic exists; 'dead-letter' sends it there.
+      await this.recordFailed(e, record, 'transform', tableIdText(event.table), hooks, chain.onError === 'dead-letter');
       return;
     }
     for (const e of out) {
@@ -182,7 +201,8 @@ export class PartitionWorker {
       } catch (err) {
         const ce = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, errorText(err), { kind: 'fatal', cause: err });
         telemetry.error('route', ce, { topic: record.topic, partition: record.partition, offset: record.offset });
-        await this.stopAfterFlush(ce, hooks);
+        // Events of this record already buffered stay: the record's other rows are written.
+        await this.recordFailed(ce, record, 'route', tableIdText(e.table), hooks);
         return;
       }
     }
@@ -204,7 +224,7 @@ export class PartitionWorker {
         });
       }
       batch.addColumns(event.schema.columns);
-      batch.addUpsert(event.row);
+      batch.addUpsert(event.row, record);
     } else {
       if (route.mode === 'upsert') {
         const keyRow = keyRowFor(event, route.keyColumns);
@@ -215,28 +235,92 @@ export class PartitionWorker {
             table: route.targetText,
           });
         }
-        batch.addDelete(keyRow);
+        batch.addDelete(keyRow, record);
       }
     }
     this.buffer.events++;
     this.deps.telemetry.buffered(1);
   }
 
-  /** Apply what was buffered before a bad record, then stop without committing past it. */
-  private async stopAfterFlush(reason: CdcSinkError, hooks: BatchHooks): Promise<never> {
+  /**
+   * A record that cannot be decoded, transformed or routed. A data error goes to the dead-letter topic
+   * when there is one (and the policy allows); otherwise what came before the record is applied and
+   * the partition pauses at the record, or the service stops, without committing past it.
+   */
+  private async recordFailed(
+    e: CdcSinkError,
+    record: KafkaRecord,
+    stage: DeadLetter['stage'],
+    table: string | null,
+    hooks: BatchHooks,
+    deadLetterAllowed = true,
+  ): Promise<void> {
+    const dlq = this.deps.deadLetter;
+    if (e.kind === 'data' && dlq && deadLetterAllowed) {
+      await this.sendDeadLetters([{ record, stage, error: e, table }], () => hooks.heartbeat());
+      this.buffer.noteRecord(record.offset, this.now());
+      return;
+    }
     await this.flushNow(() => hooks.heartbeat());
-    this.stopped = true;
-    throw new PipelineStopError(reason);
+    this.failed(e, record.offset);
   }
 
-  private async tableChanges(): Promise<{ changes: TableChanges[]; flushes: TableFlush[] }> {
+  /** Pause at `offset` (a data error and errors.onTableFailure: pause), else stop the service. */
+  private failed(e: CdcSinkError, offset: string): void {
+    if (e.kind === 'data' && this.deps.onTableFailure === 'pause') {
+      this.deps.telemetry.buffered(-this.buffer.events);
+      this.buffer = new PartitionBuffer();
+      this.pausedAt = offset;
+      this.deps.kafka.pause(this.topic, this.partition);
+      this.deps.telemetry.paused(this.topic, this.partition, true, `${e.code}: ${e.message}`);
+      return;
+    }
+    this.stopped = true;
+    throw new PipelineStopError(e);
+  }
+
+  /** Fetch again from where the partition paused (POST /resume). */
+  resume(): Promise<boolean> {
+    return this.serial(() => {
+      const at = this.pausedAt;
+      if (at === null) return Promise.resolve(false);
+      this.pausedAt = null;
+      this.deps.kafka.seek(this.topic, this.partition, at);
+      this.deps.kafka.resume(this.topic, this.partition);
+      this.deps.telemetry.paused(this.topic, this.partition, false, '');
+      return Promise.resolve(true);
+    });
+  }
+
+  /** Dead-letter sends are retried like writes: a record is never dropped because Kafka was away. */
+  private async sendDeadLetters(letters: readonly DeadLetter[], heartbeat: () => Promise<void>): Promise<void> {
+    const dlq = this.deps.deadLetter;
+    if (!dlq) throw new Error('no dead-letter topic');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await dlq.send(letters);
+        return;
+      } catch (err) {
+        if (this.deps.signal.aborted) throw err;
+        const delay = backoffDelay(this.deps.retry, attempt);
+        this.deps.telemetry.retry('dead-letter', err as Error, attempt + 1, delay);
+        await sleep(delay, this.deps.signal);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async tableChanges(): Promise<{ changes: TableChanges[]; sources: BufferedTable[]; flushes: TableFlush[] }> {
     const changes: TableChanges[] = [];
+    const sources: BufferedTable[] = [];
     const flushes: TableFlush[] = [];
-    for (const { route, batch } of this.buffer.tables.values()) {
+    for (const source of this.buffer.tables.values()) {
+      const { route, batch } = source;
       const upserts = batch.upserts();
       const deletes = batch.deletes();
       const description = await this.deps.schemaSync.ensure(route.target, [...batch.columns.values()], route.keyColumns, upserts.length > 0);
       if (description === null) continue; // deletes/truncate on a table that does not exist: nothing to do
+      sources.push(source);
       changes.push({
         table: route.target,
         description,
@@ -255,10 +339,14 @@ export class PartitionWorker {
         maxSourceTimestampMs: batch.maxSourceTimestampMs,
       });
     }
-    return { changes, flushes };
+    return { changes, sources, flushes };
   }
 
-  /** Writes the buffer with retries of retriable errors. Must run inside serial(). */
+  /**
+   * Writes the buffer with retries of retriable errors. Rows the database rejects go to the
+   * dead-letter topic when there is one (found by splitting the batch); otherwise the partition
+   * pauses or the service stops. Must run inside serial().
+   */
   private async flushNow(heartbeat: () => Promise<void>): Promise<void> {
     const buf = this.buffer;
     if (buf.records === 0 || buf.nextOffset === null) return;
@@ -266,16 +354,17 @@ export class PartitionWorker {
     const nextOffset = buf.nextOffset;
     for (let attempt = 0; ; attempt++) {
       const started = this.now();
+      let prepared: Awaited<ReturnType<PartitionWorker['tableChanges']>> | null = null;
       try {
-        const { changes, flushes } = await this.tableChanges();
+        prepared = await this.tableChanges();
         await connector.write({
           groupId,
-          tables: changes,
+          tables: prepared.changes,
           offsets: [{ topic: this.topic, partition: this.partition, nextOffset, expected: this.expected }],
         });
         const seconds = (this.now() - started) / 1000;
         telemetry.readiness.ok('target');
-        telemetry.flushed(this.topic, this.partition, nextOffset, flushes, seconds);
+        telemetry.flushed(this.topic, this.partition, nextOffset, prepared.flushes, seconds);
         telemetry.buffered(-buf.events);
         this.expected = nextOffset;
         this.buffer = new PartitionBuffer();
@@ -287,10 +376,13 @@ export class PartitionWorker {
           return;
         }
         const e = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, `writing a batch of ${this.topic}[${this.partition}]: ${errorText(err)}`, { kind: 'fatal', cause: err });
+        if (e.kind === 'data' && this.deps.deadLetter && prepared && (await this.deadLetterRejected(prepared, heartbeat)) > 0) {
+          continue; // write the rest
+        }
         if (!e.retriable || signal.aborted || (retry.maxAttempts > 0 && attempt + 1 >= retry.maxAttempts)) {
           telemetry.error('write', e, { topic: this.topic, partition: this.partition, nextOffset });
-          this.stopped = true;
-          throw new PipelineStopError(e);
+          this.failed(e, this.expected ?? buf.firstOffset ?? nextOffset);
+          return;
         }
         const delay = backoffDelay(retry, attempt);
         telemetry.readiness.notReady('target', `${e.message}; retrying (attempt ${attempt + 1})`);
@@ -299,6 +391,41 @@ export class PartitionWorker {
         await heartbeat().catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Splits the failed batch to find the rows the database rejects (trial transactions, rolled back),
+   * sends their records to the dead-letter topic and takes them out of the buffer. Truncates are
+   * probed first on their own: a rejected truncate is not a row's fault and is never dead-lettered.
+   */
+  private async deadLetterRejected(prepared: { changes: TableChanges[]; sources: BufferedTable[] }, heartbeat: () => Promise<void>): Promise<number> {
+    const { connector, groupId } = this.deps;
+    const probe = async (units: readonly Unit[], truncates: boolean): Promise<CdcSinkError | null> => {
+      await heartbeat().catch(() => undefined);
+      const tables = prepared.changes.map((c, i) => {
+        const mine = units.filter((u) => u.table === i).map((u) => u.entry);
+        return { ...c, truncate: truncates && c.truncate, deletes: rowsOf(mine, 'delete'), upserts: rowsOf(mine, 'upsert') };
+      });
+      try {
+        await connector.write({ groupId, tables: tables.filter((t) => t.truncate || t.deletes.length + t.upserts.length > 0), offsets: [] }, { dryRun: true });
+        return null;
+      } catch (err) {
+        if (err instanceof CdcSinkError && err.kind === 'data') return err;
+        throw err;
+      }
+    };
+    if (prepared.changes.some((c) => c.truncate) && (await probe([], true)) !== null) return 0;
+    const units: Unit[] = prepared.sources.flatMap((s, table) => s.batch.entries().map((entry) => ({ table, entry })));
+    const rejected = await isolateRejected(units, (part) => probe(part, false));
+    if (rejected.length === 0) return 0;
+    await this.sendDeadLetters(
+      rejected.map(({ unit, error }) => ({ record: unit.entry.ref, stage: 'write' as const, error, table: prepared.sources[unit.table]!.route.targetText })),
+      heartbeat,
+    );
+    prepared.sources.forEach((s, table) => s.batch.remove(new Set(rejected.filter((r) => r.unit.table === table).map((r) => r.unit.entry))));
+    this.buffer.events -= rejected.length;
+    this.deps.telemetry.buffered(-rejected.length);
+    return rejected.length;
   }
 
   /** Another writer moved this partition's offset: drop the buffer and read again from the stored offset. */

@@ -73,6 +73,17 @@ export class Pipeline {
     }
   }
 
+  /** Resumes paused partitions (all, or those of one topic / one partition). Returns what resumed. */
+  async resume(filter: { topic?: string; partition?: number } = {}): Promise<TopicPartition[]> {
+    const out: TopicPartition[] = [];
+    for (const w of this.workers.values()) {
+      if (filter.topic !== undefined && w.topic !== filter.topic) continue;
+      if (filter.partition !== undefined && w.partition !== filter.partition) continue;
+      if (await w.resume()) out.push({ topic: w.topic, partition: w.partition });
+    }
+    return out;
+  }
+
   partitions(): TopicPartition[] {
     return [...this.workers.values()].map((w) => ({ topic: w.topic, partition: w.partition }));
   }

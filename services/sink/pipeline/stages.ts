@@ -1,6 +1,7 @@
 /** The interfaces the partition worker needs from the stages around it (wired in app.ts). */
 import type { ChangeEvent, TableId } from '../../../connectors/core/change-event.ts';
 import type { Connector } from '../../../connectors/contract.ts';
+import type { CdcSinkError } from '../../../connectors/core/errors.ts';
 import type { Decoded, KafkaRecord } from '../../../connectors/debezium/index.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { Router } from './router.ts';
@@ -18,12 +19,28 @@ export interface TransformStage {
   forTable(table: TableId): Promise<TableTransformChain>;
 }
 
+export interface DeadLetter {
+  readonly record: KafkaRecord;
+  readonly stage: 'decode' | 'transform' | 'route' | 'write';
+  readonly error: CdcSinkError;
+  /** Target table (write stage) or source table, when known. */
+  readonly table: string | null;
+}
+
+export interface DeadLetterSink {
+  readonly topic: string;
+  send(letters: readonly DeadLetter[]): Promise<void>;
+}
+
 /** What the Kafka side offers the pipeline. */
 export interface KafkaControl {
   /** Commit the next offset to Kafka (for lag tools); the target holds the real position. */
   commit(topic: string, partition: number, nextOffset: string): Promise<void>;
   /** Fetch this partition again from an offset (after a stale buffer was dropped). */
   seek(topic: string, partition: number, offset: string): void;
+  /** Stop fetching a partition (after a data error with errors.onTableFailure: pause). */
+  pause(topic: string, partition: number): void;
+  resume(topic: string, partition: number): void;
 }
 
 /** Hooks of the batch being processed (kafkajs eachBatch). */
@@ -45,6 +62,9 @@ export interface PipelineDeps {
   readonly telemetry: Telemetry;
   readonly batch: { readonly maxRows: number; readonly maxAgeMs: number };
   readonly retry: RetryPolicy;
+  /** null: no dead-letter topic; data errors stop (or pause). */
+  readonly deadLetter: DeadLetterSink | null;
+  readonly onTableFailure: 'stop' | 'pause';
   /** Aborted when the service shuts down: retries stop waiting. */
   readonly signal: AbortSignal;
   readonly now?: () => number;

@@ -10,17 +10,20 @@
 import type { ColumnSchema } from '../../../connectors/core/column-type.ts';
 import type { Row, Value } from '../../../connectors/core/value.ts';
 import { isUnchanged, newRow } from '../../../connectors/core/value.ts';
+import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { rowKey } from './row-key.ts';
 
-interface Entry {
-  op: 'upsert' | 'delete';
-  row: Row;
+/** One reduced change, with the Kafka record whose image it holds (for dead-lettering). */
+export interface BatchEntry {
+  readonly op: 'upsert' | 'delete';
+  readonly row: Row;
+  readonly ref: KafkaRecord;
 }
 
 export class TableBatch {
   truncate = false;
-  private readonly entries = new Map<string, Entry>();
-  private readonly appended: Row[] = [];
+  private readonly keyed = new Map<string, BatchEntry>();
+  private readonly appended: BatchEntry[] = [];
   /** Union of the columns of the upserted rows, in first-seen order. */
   readonly columns = new Map<string, ColumnSchema>();
   maxSourceTimestampMs: number | null = null;
@@ -31,7 +34,7 @@ export class TableBatch {
   ) {}
 
   get size(): number {
-    return this.entries.size + this.appended.length;
+    return this.keyed.size + this.appended.length;
   }
 
   noteSourceTimestamp(ts: number | null): void {
@@ -46,38 +49,51 @@ export class TableBatch {
 
   addTruncate(): void {
     this.truncate = true;
-    this.entries.clear();
+    this.keyed.clear();
     this.appended.length = 0;
   }
 
-  addUpsert(row: Row): void {
+  addUpsert(row: Row, ref: KafkaRecord): void {
     if (this.mode === 'append') {
-      this.appended.push(row);
+      this.appended.push({ op: 'upsert', row, ref });
       return;
     }
     const k = rowKey(row, this.keyColumns);
-    const prev = this.entries.get(k);
-    this.entries.set(k, { op: 'upsert', row: prev?.op === 'upsert' ? fillUnchanged(row, prev.row) : row });
+    const prev = this.keyed.get(k);
+    this.keyed.set(k, { op: 'upsert', row: prev?.op === 'upsert' ? fillUnchanged(row, prev.row) : row, ref });
   }
 
   /** keyRow must hold every key column. */
-  addDelete(keyRow: Row): void {
+  addDelete(keyRow: Row, ref: KafkaRecord): void {
     if (this.mode === 'append') return;
-    this.entries.set(rowKey(keyRow, this.keyColumns), { op: 'delete', row: keyRow });
+    this.keyed.set(rowKey(keyRow, this.keyColumns), { op: 'delete', row: keyRow, ref });
+  }
+
+  entries(): BatchEntry[] {
+    return this.mode === 'append' ? this.appended.slice() : [...this.keyed.values()];
+  }
+
+  /** Takes entries out (rows a database rejected and that went to the dead-letter topic). */
+  remove(gone: ReadonlySet<BatchEntry>): void {
+    for (const [k, e] of this.keyed) if (gone.has(e)) this.keyed.delete(k);
+    const kept = this.appended.filter((e) => !gone.has(e));
+    this.appended.length = 0;
+    this.appended.push(...kept);
   }
 
   deletes(): Row[] {
-    const out: Row[] = [];
-    for (const e of this.entries.values()) if (e.op === 'delete') out.push(e.row);
-    return out;
+    return rowsOf(this.entries(), 'delete');
   }
 
   upserts(): Row[] {
-    if (this.mode === 'append') return this.appended.slice();
-    const out: Row[] = [];
-    for (const e of this.entries.values()) if (e.op === 'upsert') out.push(e.row);
-    return out;
+    return rowsOf(this.entries(), 'upsert');
   }
+}
+
+export function rowsOf(entries: readonly BatchEntry[], op: 'upsert' | 'delete'): Row[] {
+  const out: Row[] = [];
+  for (const e of entries) if (e.op === op) out.push(e.row);
+  return out;
 }
 
 function fillUnchanged(row: Row, earlier: Row): Row {

@@ -120,6 +120,14 @@ export class KafkaSource implements KafkaControl {
     }
   }
 
+  pause(topic: string, partition: number): void {
+    this.consumer.pause([{ topic, partitions: [partition] }]);
+  }
+
+  resume(topic: string, partition: number): void {
+    this.consumer.resume([{ topic, partitions: [partition] }]);
+  }
+
   /** Stops fetching; in-flight batches finish first. */
   async stop(): Promise<void> {
     if (!this.running) return;

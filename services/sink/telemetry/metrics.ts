@@ -59,6 +59,18 @@ export function createMetrics() {
       labelNames: ['stage', 'code'] as const,
       registers: [registry],
     }),
+    deadLetters: new Counter({
+      name: 'cdc_sink_dead_letter_total',
+      help: 'Records sent to the dead-letter topic, by table (or source topic when no table is known) and error code',
+      labelNames: ['table', 'code'] as const,
+      registers: [registry],
+    }),
+    paused: new Gauge({
+      name: 'cdc_sink_paused_partitions',
+      help: '1 for each partition paused after a data error (errors.onTableFailure: pause), by topic and partition',
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+    }),
     retries: new Counter({
       name: 'cdc_sink_retries_total',
       help: 'Retries of retriable errors, by stage',

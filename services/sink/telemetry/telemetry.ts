@@ -8,7 +8,7 @@ import { errorText } from '../../../connectors/core/errors.ts';
 import type { Metrics } from './metrics.ts';
 import { Readiness } from './readiness.ts';
 
-export type Stage = 'decode' | 'route' | 'transform' | 'write' | 'commit' | 'kafka' | 'schema';
+export type Stage = 'decode' | 'route' | 'transform' | 'write' | 'commit' | 'kafka' | 'schema' | 'dead-letter';
 
 export interface TableFlush {
   readonly table: string;
@@ -72,6 +72,29 @@ export class Telemetry {
     this.metrics.errors.inc({ stage, code });
     this.logger.warn({ stage, code, attempt, delayMs, err: errorText(err) }, `${stage} failed, retrying in ${delayMs} ms`);
   }
+
+  deadLettered(table: string, err: CdcSinkError, where: { topic: string; partition: number; offset: string }): void {
+    this.metrics.deadLetters.inc({ table, code: err.code });
+    this.logger.warn(
+      { table, code: err.code, topic: where.topic, partition: where.partition, offset: where.offset, err: errorText(err) },
+      'record sent to the dead-letter topic',
+    );
+  }
+
+  paused(topic: string, partition: number, isPaused: boolean, reason: string): void {
+    this.metrics.paused.set({ topic, partition: String(partition) }, isPaused ? 1 : 0);
+    const key = `${topic}[${partition}]`;
+    if (isPaused) {
+      this.pausedPartitions.set(key, reason);
+      this.logger.error({ topic, partition, reason }, 'partition paused after a data error; the others keep flowing (POST /resume to retry)');
+    } else {
+      this.pausedPartitions.delete(key);
+      this.logger.info({ topic, partition }, 'partition resumed');
+    }
+  }
+
+  /** Paused partitions and why, for /readyz. */
+  readonly pausedPartitions = new Map<string, string>();
 
   transformApplied(name: string, seconds: number): void {
     this.metrics.transformDuration.observe({ transform: name }, seconds);

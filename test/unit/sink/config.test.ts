@@ -44,6 +44,8 @@ describe('config', () => {
         CDC_SINK_TARGET__URL: 'postgres://x@y/z',
         CDC_SINK_TABLES__AUTO_CREATE: 'false',
         UNRELATED: '1',
+        CDC_SINK_CONFIG: '/etc/cdc-sink/cdc-sink.yaml',
+        CDC_SINK_HOME: '/tmp/cache',
       },
     });
     assert.equal(c.kafka.groupId, 'orders');
