@@ -1,11 +1,13 @@
 /**
- * The one CLI: `cdc-sink run`, `cdc-sink check-config` (verify and replay-dlq join here when they exist).
+ * The one CLI: `cdc-sink run`, `cdc-sink check-config`, `cdc-sink replay-dlq` (verify joins here when it exists).
  */
 import { Command } from 'commander';
 import { CdcSinkError, errorText } from '../connectors/core/errors.ts';
 import { loadConfigFile } from './sink/config/load.ts';
 import { redact } from './sink/config/redact.ts';
+import { replayDeadLetters } from './replay/replay-dlq.ts';
 import { runService } from './sink/main.ts';
+import { createLogger } from './sink/telemetry/logger.ts';
 
 const DEFAULT_CONFIG = process.env.CDC_SINK_CONFIG ?? 'cdc-sink.yaml';
 
@@ -42,6 +44,24 @@ export function buildCli(): Command {
       } catch (err) {
         console.error(err instanceof CdcSinkError ? `${err.code}: ${err.message}` : errorText(err));
         process.exitCode = 1;
+      }
+    });
+  program
+    .command('replay-dlq')
+    .description(
+      'Send the records waiting in errors.deadLetterTopic through the pipeline again (after fixing the cause); ' +
+        'prints a JSON report, exits 1 if some failed again (they go back to the topic)',
+    )
+    .option('-c, --config <file>', 'YAML config file (env CDC_SINK_CONFIG)', DEFAULT_CONFIG)
+    .action(async (opts: { config: string }) => {
+      try {
+        const config = loadConfigFile(opts.config);
+        const report = await replayDeadLetters(config, { logger: createLogger(config.log.level) });
+        console.log(JSON.stringify(report, null, 2));
+        process.exitCode = report.failed > 0 ? 1 : 0;
+      } catch (err) {
+        console.error(err instanceof CdcSinkError ? `${err.code}: ${err.message}` : errorText(err));
+        process.exitCode = 2;
       }
     });
   return program;

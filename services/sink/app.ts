@@ -13,7 +13,7 @@ import { createDecoder } from '../../connectors/debezium/index.ts';
 import { createConnector } from '../../connectors/registry.ts';
 import { buildTransformRegistry } from '../../transforms/runtime/index.ts';
 import type { TransformRegistry } from '../../transforms/runtime/index.ts';
-import type { TransformStage } from './pipeline/stages.ts';
+import type { DeadLetter, TransformStage } from './pipeline/stages.ts';
 import type { Config } from './config/load.ts';
 import { redact } from './config/redact.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -42,6 +42,10 @@ export interface App {
 
 export interface AppDeps {
   readonly logger: Logger;
+  /** Told of every record sent to the dead-letter topic (replay-dlq reports them). */
+  readonly onDeadLetters?: (letters: readonly DeadLetter[]) => void;
+  /** Stop taking records at these offsets ("topic:partition" -> offset); replay-dlq reads a bounded range. */
+  readonly endOffsets?: ReadonlyMap<string, bigint>;
 }
 
 export function buildApp(config: Config, deps: AppDeps): App {
@@ -74,7 +78,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   };
   const kafka = createKafka(config.kafka, logger);
   const source = new KafkaSource(kafka, config.kafka, telemetry, onStop);
-  const deadLetter = config.errors.deadLetterTopic === null ? null : new DeadLetterQueue(kafka, config.errors.deadLetterTopic, telemetry);
+  const deadLetter = config.errors.deadLetterTopic === null ? null : new DeadLetterQueue(kafka, config.errors.deadLetterTopic, telemetry, deps.onDeadLetters);
   const router = new Router(config.tables, connector);
   const schemaSync = new SchemaSync(connector, config.tables, logger.child({ component: 'schema' }));
   const decoder = createDecoder(config.decoder);
@@ -92,6 +96,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       retry: config.errors.retry,
       deadLetter,
       onTableFailure: config.errors.onTableFailure,
+      endOffsets: deps.endOffsets,
       signal: abort.signal,
     },
     onStop,

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { IHeaders } from 'kafkajs';
 import { DLQ_HEADERS } from '../../services/sink/source/dead-letter.ts';
 import { DebeziumTable } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, produce, testKafka, topicEndOffsets, uniqueName } from '../support/kafka.ts';
@@ -43,7 +42,7 @@ async function readAll(topic: string, expected: number): Promise<Letter[]> {
   await consumer.run({
     eachMessage: ({ message }) => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? ({} as IHeaders))) headers[k] = String(Array.isArray(v) ? v[0] : v);
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(Array.isArray(v) ? v[0] : v);
       out.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers });
       return Promise.resolve();
     },
@@ -119,7 +118,7 @@ describe('dead-letter topic', () => {
       assert.match(w.headers[DLQ_HEADERS.offset]!, /^\d+$/);
       assert.ok(w.headers[DLQ_HEADERS.message]!.length > 10);
     }
-    const rejectedIds = writes.map((w) => Number(JSON.parse(w.key!).payload.id)).sort((a, b) => a - b);
+    const rejectedIds = writes.map((w) => Number((JSON.parse(w.key!) as { payload: { id: number } }).payload.id)).sort((a, b) => a - b);
     assert.deepEqual(rejectedIds, [17, 311, 450]);
     assert.match(writes.find((w) => w.key!.includes('"id":17'))!.headers[DLQ_HEADERS.message]!, /too long|22001/i);
 

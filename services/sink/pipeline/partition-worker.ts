@@ -115,9 +115,11 @@ export class PartitionWorker {
   private async processNow(records: readonly KafkaRecord[], hooks: BatchHooks): Promise<void> {
     const { telemetry, batch } = this.deps;
     const skipBelow = this.expected === null ? null : BigInt(this.expected);
+    const end = this.deps.endOffsets?.get(`${this.topic}:${this.partition}`);
     let replays = 0;
     for (const record of records) {
       if (this.stopped || this.pausedAt !== null || !hooks.isActive()) break;
+      if (end !== undefined && BigInt(record.offset) >= end) break;
       if (skipBelow !== null && BigInt(record.offset) < skipBelow) {
         replays++;
         hooks.resolveOffset(record.offset);

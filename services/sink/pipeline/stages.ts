@@ -65,6 +65,8 @@ export interface PipelineDeps {
   /** null: no dead-letter topic; data errors stop (or pause). */
   readonly deadLetter: DeadLetterSink | null;
   readonly onTableFailure: 'stop' | 'pause';
+  /** Optional end per partition ("topic:partition" -> offset): records at or past it are left alone (replay-dlq). */
+  readonly endOffsets?: ReadonlyMap<string, bigint>;
   /** Aborted when the service shuts down: retries stop waiting. */
   readonly signal: AbortSignal;
   readonly now?: () => number;

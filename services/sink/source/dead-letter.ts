@@ -21,11 +21,33 @@ export const DLQ_HEADERS = {
   kind: 'cdc.error.kind',
   message: 'cdc.error.message',
   failedAt: 'cdc.failed.at',
+  /** How many times `cdc-sink replay-dlq` sent the record back here. */
+  replays: 'cdc.replay.count',
 } as const;
+
+function headerText(v: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  const first = Array.isArray(v) ? v[0] : v;
+  return first === undefined ? undefined : first.toString();
+}
 
 const MAX_MESSAGE = 2000;
 
+/**
+ * A record replayed from the dead-letter topic keeps the location of its first failure: the original
+ * topic/partition/offset headers are carried over, and cdc.replay.count goes up.
+ */
 export function deadLetterHeaders(record: KafkaRecord, stage: string, error: CdcSinkError, table: string | null): Record<string, string | Buffer> {
+  const h = record.headers ?? {};
+  const replayed = headerText(h[DLQ_HEADERS.topic]) !== undefined;
+  const original = replayed
+    ? {
+        topic: headerText(h[DLQ_HEADERS.topic]) ?? record.topic,
+        partition: headerText(h[DLQ_HEADERS.partition]) ?? String(record.partition),
+        offset: headerText(h[DLQ_HEADERS.offset]) ?? record.offset,
+        timestamp: headerText(h[DLQ_HEADERS.timestamp]) ?? record.timestamp,
+      }
+    : { topic: record.topic, partition: String(record.partition), offset: record.offset, timestamp: record.timestamp };
+  const replays = replayed ? Number(headerText(h[DLQ_HEADERS.replays]) ?? '0') + 1 : 0;
   const own: Record<string, string | Buffer> = {};
   for (const [k, v] of Object.entries(record.headers ?? {})) {
     if (v === undefined || k.startsWith('cdc.')) continue;
@@ -34,10 +56,11 @@ export function deadLetterHeaders(record: KafkaRecord, stage: string, error: Cdc
   }
   return {
     ...own,
-    [DLQ_HEADERS.topic]: record.topic,
-    [DLQ_HEADERS.partition]: String(record.partition),
-    [DLQ_HEADERS.offset]: record.offset,
-    [DLQ_HEADERS.timestamp]: record.timestamp,
+    [DLQ_HEADERS.topic]: original.topic,
+    [DLQ_HEADERS.partition]: original.partition,
+    [DLQ_HEADERS.offset]: original.offset,
+    [DLQ_HEADERS.timestamp]: original.timestamp,
+    ...(replays > 0 ? { [DLQ_HEADERS.replays]: String(replays) } : {}),
     ...(table === null ? {} : { [DLQ_HEADERS.table]: table }),
     [DLQ_HEADERS.stage]: stage,
     [DLQ_HEADERS.code]: error.code,
@@ -55,6 +78,7 @@ export class DeadLetterQueue implements DeadLetterSink {
     kafka: Kafka,
     readonly topic: string,
     private readonly telemetry: Telemetry,
+    private readonly onSent: (letters: readonly DeadLetter[]) => void = () => {},
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
   }
@@ -75,6 +99,7 @@ export class DeadLetterQueue implements DeadLetterSink {
     for (const l of letters) {
       this.telemetry.deadLettered(l.table ?? l.record.topic, l.error, l.record);
     }
+    this.onSent(letters);
   }
 
   async close(): Promise<void> {

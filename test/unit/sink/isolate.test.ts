@@ -9,10 +9,10 @@ test('finds exactly the rejected units with few probes', async () => {
   const units = Array.from({ length: 1000 }, (_, i) => i);
   const bad = new Set([3, 517, 998]);
   let probes = 0;
-  const rejected = await isolateRejected(units, async (part) => {
+  const rejected = await isolateRejected(units, (part) => {
     probes++;
     const hit = part.find((u) => bad.has(u));
-    return hit === undefined ? null : dataError(`row ${hit}`);
+    return Promise.resolve(hit === undefined ? null : dataError(`row ${hit}`));
   });
   assert.deepEqual(rejected.map((r) => r.unit), [3, 517, 998]);
   assert.deepEqual(rejected.map((r) => r.error.message), ['row 3', 'row 517', 'row 998']);
