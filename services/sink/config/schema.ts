@@ -72,6 +72,15 @@ export const batchSchema = z
   .strictObject({
     maxRows: z.number().int().min(1).max(1_000_000).default(5000).describe('Flush a partition once it buffers this many events'),
     maxAgeMs: z.number().int().min(1).max(600_000).default(500).describe('Flush a partition once its oldest buffered event is this old'),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024)
+      .describe(
+        'Flush a partition once the records it buffers reach this many bytes. With kafka.maxBytesPerPartition it bounds memory: ' +
+          'about partitions x (maxBytes + maxBytesPerPartition); while the target is slow, fetching waits',
+      ),
   })
   .prefault({});
 

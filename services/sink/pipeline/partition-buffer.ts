@@ -17,6 +17,8 @@ export class PartitionBuffer {
   firstAtMs: number | null = null;
   /** Offset after the last record consumed; null when nothing was consumed. */
   nextOffset: string | null = null;
+  /** Bytes of the records consumed into this buffer (keys and values), the bound of batch.maxBytes. */
+  bytes = 0;
   /** Offset of the first record consumed into this buffer. */
   firstOffset: string | null = null;
 
@@ -36,8 +38,9 @@ export class PartitionBuffer {
     return t !== undefined && (t.route.mode !== route.mode || t.route.keyColumns.join('\u0000') !== route.keyColumns.join('\u0000'));
   }
 
-  noteRecord(offset: string, nowMs: number): void {
+  noteRecord(offset: string, nowMs: number, bytes: number): void {
     this.records++;
+    this.bytes += bytes;
     this.firstAtMs ??= nowMs;
     this.firstOffset ??= offset;
     this.nextOffset = (BigInt(offset) + 1n).toString();

@@ -76,6 +76,17 @@ export class PartitionWorker {
     this.now = deps.now ?? Date.now;
   }
 
+  private note(record: KafkaRecord): void {
+    const bytes = (record.value?.length ?? 0) + (record.key?.length ?? 0);
+    this.buffer.noteRecord(record.offset, this.now(), bytes);
+    this.deps.telemetry.buffered(0, bytes);
+  }
+
+  private resetBuffer(): void {
+    this.deps.telemetry.buffered(-this.buffer.events, -this.buffer.bytes);
+    this.buffer = new PartitionBuffer();
+  }
+
   get bufferedEvents(): number {
     return this.buffer.events;
   }
@@ -90,8 +101,7 @@ export class PartitionWorker {
   /** Stops taking records (after a stop error or a revocation); buffered records are dropped. */
   discard(): void {
     this.stopped = true;
-    this.deps.telemetry.buffered(-this.buffer.events);
-    this.buffer = new PartitionBuffer();
+    this.resetBuffer();
   }
 
   process(records: readonly KafkaRecord[], hooks: BatchHooks): Promise<void> {
@@ -127,7 +137,7 @@ export class PartitionWorker {
       }
       await this.take(record, hooks);
       hooks.resolveOffset(record.offset);
-      if (this.buffer.events >= batch.maxRows) {
+      if (this.buffer.events >= batch.maxRows || this.buffer.bytes >= batch.maxBytes) {
         await this.flushNow(() => hooks.heartbeat());
         await hooks.heartbeat();
       }
@@ -171,7 +181,7 @@ export class PartitionWorker {
     telemetry.consumed(record.topic, 1);
     if (decoded.kind === 'skip') {
       telemetry.skipped(record.topic, decoded.reason);
-      this.buffer.noteRecord(record.offset, this.now());
+      this.note(record);
       return;
     }
     const event = decoded.event;
@@ -184,7 +194,7 @@ export class PartitionWorker {
       telemetry.error('transform', e, { topic: record.topic, partition: record.partition, offset: record.offset });
       if (chain.onError === 'skip') {
         telemetry.skipped(record.topic, 'transform-error');
-        this.buffer.noteRecord(record.offset, this.now());
+        this.note(record);
         return;
       }
       // 'fail' stops (or pauses) even when a dead-letter topic exists; 'dead-letter' sends it there.
@@ -208,7 +218,7 @@ export class PartitionWorker {
         return;
       }
     }
-    this.buffer.noteRecord(record.offset, this.now());
+    this.note(record);
   }
 
   private add(route: Route, event: ChangeEvent, record: KafkaRecord): void {
@@ -241,7 +251,7 @@ export class PartitionWorker {
       }
     }
     this.buffer.events++;
-    this.deps.telemetry.buffered(1);
+    this.deps.telemetry.buffered(1, 0);
   }
 
   /**
@@ -260,7 +270,7 @@ export class PartitionWorker {
     const dlq = this.deps.deadLetter;
     if (e.kind === 'data' && dlq && deadLetterAllowed) {
       await this.sendDeadLetters([{ record, stage, error: e, table }], () => hooks.heartbeat());
-      this.buffer.noteRecord(record.offset, this.now());
+      this.note(record);
       return;
     }
     await this.flushNow(() => hooks.heartbeat());
@@ -270,8 +280,7 @@ export class PartitionWorker {
   /** Pause at `offset` (a data error and errors.onTableFailure: pause), else stop the service. */
   private failed(e: CdcSinkError, offset: string): void {
     if (e.kind === 'data' && this.deps.onTableFailure === 'pause') {
-      this.deps.telemetry.buffered(-this.buffer.events);
-      this.buffer = new PartitionBuffer();
+      this.resetBuffer();
       this.pausedAt = offset;
       this.deps.kafka.pause(this.topic, this.partition);
       this.deps.telemetry.paused(this.topic, this.partition, true, `${e.code}: ${e.message}`);
@@ -367,9 +376,8 @@ export class PartitionWorker {
         const seconds = (this.now() - started) / 1000;
         telemetry.readiness.ok('target');
         telemetry.flushed(this.topic, this.partition, nextOffset, prepared.flushes, seconds);
-        telemetry.buffered(-buf.events);
         this.expected = nextOffset;
-        this.buffer = new PartitionBuffer();
+        this.resetBuffer();
         await this.deps.kafka.commit(this.topic, this.partition, nextOffset);
         return;
       } catch (err) {
@@ -426,7 +434,7 @@ export class PartitionWorker {
     );
     prepared.sources.forEach((s, table) => s.batch.remove(new Set(rejected.filter((r) => r.unit.table === table).map((r) => r.unit.entry))));
     this.buffer.events -= rejected.length;
-    this.deps.telemetry.buffered(-rejected.length);
+    this.deps.telemetry.buffered(-rejected.length, 0);
     return rejected.length;
   }
 
@@ -437,8 +445,7 @@ export class PartitionWorker {
       { topic: this.topic, partition: this.partition, expected: this.expected, stored: stored?.nextOffset ?? null, err: err.message },
       'stored offset moved under this worker (another instance wrote this partition): dropping the buffer and re-reading',
     );
-    this.deps.telemetry.buffered(-this.buffer.events);
-    this.buffer = new PartitionBuffer();
+    this.resetBuffer();
     this.expected = stored?.nextOffset ?? null;
     if (stored) this.deps.kafka.seek(this.topic, this.partition, stored.nextOffset);
   }

@@ -60,7 +60,7 @@ export interface PipelineDeps {
   readonly connector: Connector;
   readonly kafka: KafkaControl;
   readonly telemetry: Telemetry;
-  readonly batch: { readonly maxRows: number; readonly maxAgeMs: number };
+  readonly batch: { readonly maxRows: number; readonly maxAgeMs: number; readonly maxBytes: number };
   readonly retry: RetryPolicy;
   /** null: no dead-letter topic; data errors stop (or pause). */
   readonly deadLetter: DeadLetterSink | null;

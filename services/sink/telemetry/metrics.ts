@@ -82,6 +82,11 @@ export function createMetrics() {
       help: 'Events consumed but not yet applied, over all partitions',
       registers: [registry],
     }),
+    bufferedBytes: new Gauge({
+      name: 'cdc_sink_buffered_bytes',
+      help: 'Bytes of Kafka records consumed but not yet applied, over all partitions (bounded by batch.maxBytes per partition)',
+      registers: [registry],
+    }),
     transformDuration: new Histogram({
       name: 'cdc_sink_transform_duration_seconds',
       help: 'Time spent in one transform plugin per event',

@@ -37,8 +37,9 @@ export class Telemetry {
     this.metrics.eventsSkipped.inc({ topic, reason }, count);
   }
 
-  buffered(delta: number): void {
-    this.metrics.bufferedEvents.inc(delta);
+  buffered(events: number, bytes: number): void {
+    if (events !== 0) this.metrics.bufferedEvents.inc(events);
+    if (bytes !== 0) this.metrics.bufferedBytes.inc(bytes);
   }
 
   consumerLag(topic: string, partition: number, messages: number): void {
