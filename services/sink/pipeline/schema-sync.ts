@@ -16,6 +16,8 @@ export interface SchemaSyncOptions {
 
 export class SchemaSync {
   private readonly cache = new Map<string, TableDescription>();
+  /** One DDL check at a time per table: partitions racing to create the same table would collide. */
+  private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly connector: Connector,
@@ -28,13 +30,29 @@ export class SchemaSync {
   }
 
   /** The existing table (null if absent and nothing is to be written). */
-  async ensure(
+  ensure(table: TargetTableRef, columns: readonly ColumnSchema[], keyColumns: readonly string[], hasRows: boolean): Promise<TableDescription | null> {
+    const text = targetTableText(table);
+    const cached = this.cache.get(text);
+    if (cached && this.missingColumns(cached, columns).length === 0) return Promise.resolve(cached);
+    const run = (this.locks.get(text) ?? Promise.resolve()).then(() => this.ensureNow(table, text, columns, keyColumns, hasRows));
+    this.locks.set(text, run.catch(() => undefined));
+    return run;
+  }
+
+  private missingColumns(desc: TableDescription, columns: readonly ColumnSchema[]): ColumnSchema[] {
+    // Compare names as the database sees them (Oracle folds to upper case): through the dialect's quoting.
+    const q = (name: string) => this.connector.dialect.quoteIdentifier(name);
+    const known = new Set(desc.columns.map((c) => q(c.name)));
+    return columns.filter((c) => !known.has(q(c.name)));
+  }
+
+  private async ensureNow(
     table: TargetTableRef,
+    text: string,
     columns: readonly ColumnSchema[],
     keyColumns: readonly string[],
     hasRows: boolean,
   ): Promise<TableDescription | null> {
-    const text = targetTableText(table);
     let desc = this.cache.get(text) ?? (await this.connector.describeTable(table));
     if (desc === null) {
       if (!hasRows) return null;
@@ -56,10 +74,7 @@ export class SchemaSync {
       this.logger.info({ table: text, columns: columns.length, key: keyColumns }, 'created target table');
       desc = await this.mustDescribe(table, text);
     }
-    // Compare names as the database sees them (Oracle folds to upper case): through the dialect's quoting.
-    const q = (name: string) => this.connector.dialect.quoteIdentifier(name);
-    const known = new Set(desc.columns.map((c) => q(c.name)));
-    const missing = columns.filter((c) => !known.has(q(c.name)));
+    const missing = this.missingColumns(desc, columns);
     if (missing.length > 0) {
       if (!this.options.autoAddColumns) {
         throw new CdcSinkError(
