@@ -105,11 +105,12 @@ export class OffsetConflictError extends CdcSinkError {
   }
 }
 
-/** Text of any thrown value, with its cause chain, for logs. */
+/** Text of any thrown value, with its cause chain (causes whose text the message already holds are left out), for logs. */
 export function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const cause = err.cause === undefined ? '' : `: ${errorText(err.cause)}`;
-  return `${err.message}${cause}`;
+  if (err.cause === undefined) return err.message;
+  const cause = errorText(err.cause);
+  return err.message.includes(cause) ? err.message : `${err.message}: ${cause}`;
 }
 
 export function errorKind(err: unknown): ErrorKind {

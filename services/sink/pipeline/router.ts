@@ -3,7 +3,8 @@
  *
  * - Mappings (tables.map) match the SOURCE table ("namespace.table", '*' wildcards), first match wins.
  * - When a transform moved the event to another table (route-table, a split), the event's table is the
- *   target: its namespace becomes the target schema.
+ *   target: its name becomes the target table, and its namespace the target schema when the transform
+ *   changed it (else tables.defaultSchema applies, as for every other table).
  * - Key columns: the mapping's keyColumns, else the event's key, else the target table's primary key;
  *   a table with none is an error, or append-only when tables.keyless is 'append'.
  */
@@ -72,10 +73,11 @@ export class Router {
       });
     }
     const moved = !sameTable(source, event.table);
+    const ownSchema = (event.table.namespace ?? null) !== (source.namespace ?? null) ? event.table.namespace : null;
     const target: TargetTableRef =
       !moved && mapping?.target !== undefined
         ? parseTableRef(mapping.target, this.config.defaultSchema)
-        : { schema: moved ? (event.table.namespace ?? this.config.defaultSchema) : this.config.defaultSchema, name: event.table.name };
+        : { schema: ownSchema ?? this.config.defaultSchema, name: event.table.name };
     const targetText = targetTableText(target);
     const eventKey = event.schema.key;
     const cacheKey = `${targetText}\u0000${eventKey.join('\u0001')}`;
