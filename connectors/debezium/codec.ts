@@ -65,6 +65,13 @@ export function readInt64Amount(raw: unknown): number | bigint {
 
 /** float/double: a JSON number, or Jackson's "NaN" / "Infinity" / "-Infinity" strings. */
 export function readFloat(raw: unknown, bits: 32 | 64): number {
+  const v = readFloat64(raw, bits);
+  // A float32 arrives as its shortest decimal text (3.4028235E38), which as a double can lie just
+  // outside float32's range: round it back to the float32 it came from.
+  return bits === 32 ? Math.fround(v) : v;
+}
+
+function readFloat64(raw: unknown, bits: 32 | 64): number {
   if (typeof raw === 'number') return raw;
   if (typeof raw === 'string') {
     if (isMarker(raw)) return Number(raw.slice(1));

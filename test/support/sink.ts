@@ -34,7 +34,8 @@ export function sinkConfigDoc(input: SinkConfigInput): Record<string, unknown> {
     log: { level: 'warn' },
   };
   for (const [k, v] of Object.entries(extra)) {
-    base[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(base[k] as object), ...v } : v;
+    // Sections merge key by key, except the target, which a test replaces whole (another database).
+    base[k] = k !== 'target' && typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(base[k] as object), ...v } : v;
   }
   return base;
 }

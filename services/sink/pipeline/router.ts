@@ -86,6 +86,8 @@ export class Router {
 
     let keyColumns: readonly string[] = (!moved ? mapping?.keyColumns : undefined) ?? eventKey;
     let mode = (!moved ? mapping?.mode : undefined) ?? 'upsert';
+    // A truncate needs no key: it must route even before the table exists (its rows may still be buffered).
+    if (event.op === 'truncate' && keyColumns.length === 0) return { kind: 'route', route: { target, targetText, keyColumns, mode } };
     if (mode === 'upsert' && keyColumns.length === 0) keyColumns = await this.primaryKey(target, targetText);
     if (mode === 'upsert' && keyColumns.length === 0) {
       if (this.config.keyless === 'append') mode = 'append';
@@ -105,8 +107,9 @@ export class Router {
   private async primaryKey(target: TargetTableRef, text: string): Promise<readonly string[]> {
     let pk = this.pkCache.get(text);
     if (pk === undefined) {
-      pk = (await this.connector.describeTable(target))?.primaryKey ?? [];
-      this.pkCache.set(text, pk);
+      const desc = await this.connector.describeTable(target);
+      pk = desc?.primaryKey ?? [];
+      if (desc !== null) this.pkCache.set(text, pk); // a table that does not exist yet may be created with a key
     }
     return pk;
   }
