@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Runs the test suites with node's built-in runner through tsx, starting what they need first.
-#   bash test/run-tests.sh              unit + contract + integration (+ e2e when CDC_E2E=1)
+#   bash test/run-tests.sh              unit + contract + integration + e2e (CDC_E2E=0 leaves e2e out)
 #   bash test/run-tests.sh unit         unit tests only (no services needed)
 #   bash test/run-tests.sh integration|contract|e2e
 # Suites other than unit need the machine's PostgreSQL and MariaDB; this script starts the Kafka
-# broker (test/infra/kafka/start.sh, idempotent) and, for e2e, Kafka Connect and the source databases.
+# broker (test/infra/kafka/start.sh, idempotent) and, for e2e, Kafka Connect with Debezium and the
+# source databases (test/infra/{connect,source-pg,source-mariadb}/start.sh); they stay up afterwards
+# (stop them with their stop.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
   suites=(unit contract integration)
-  [ "${CDC_E2E:-0}" = 1 ] && suites+=(e2e)
+  [ "${CDC_E2E:-1}" = 1 ] && suites+=(e2e)
 fi
 files=()
 for s in "${suites[@]}"; do
