@@ -61,6 +61,8 @@ export function createPool(options: PostgresOptions, logger: Logger | undefined)
  */
 export class SessionPool {
   private readonly ready = new WeakSet<pg.PoolClient>();
+  /** Clients whose connection failed while checked out (pg-pool listens only to idle clients). */
+  private readonly dead = new WeakSet<pg.PoolClient>();
   private readonly setup: string;
 
   constructor(
@@ -71,8 +73,16 @@ export class SessionPool {
   }
 
   async acquire(): Promise<pg.PoolClient> {
-    const client = await this.pool.connect();
+    let client = await this.pool.connect();
+    while (this.dead.has(client)) {
+      client.release(true);
+      client = await this.pool.connect();
+    }
     if (!this.ready.has(client)) {
+      // Without a listener, a session the server ends while the client is checked out (a FATAL
+      // arriving between statements) is an uncaught 'error' event that kills the process. Mark the
+      // client dead instead: its next query fails (retriable) and it is never handed out again.
+      client.on('error', () => this.dead.add(client));
       try {
         await client.query(this.setup);
       } catch (err) {

@@ -20,7 +20,7 @@ import type { TableFlush } from '../telemetry/telemetry.ts';
 import { isolateRejected } from './isolate.ts';
 import { PartitionBuffer } from './partition-buffer.ts';
 import type { BufferedTable } from './partition-buffer.ts';
-import { backoffDelay, sleep } from './retry.ts';
+import { backoffDelay, retrying, sleep } from './retry.ts';
 import type { Route } from './router.ts';
 import type { BatchHooks, DeadLetter, PipelineDeps, TableTransformChain } from './stages.ts';
 import type { BatchEntry } from './table-batch.ts';
@@ -440,7 +440,13 @@ export class PartitionWorker {
 
   /** Another writer moved this partition's offset: drop the buffer and read again from the stored offset. */
   private async resync(err: OffsetConflictError): Promise<void> {
-    const stored = (await this.deps.connector.readOffsets(this.deps.groupId)).find((o) => o.topic === this.topic && o.partition === this.partition);
+    const { connector, groupId, retry, signal, telemetry } = this.deps;
+    const all = await retrying(() => connector.readOffsets(groupId), {
+      policy: retry,
+      signal,
+      onRetry: (e, attempt, delay) => telemetry.retry('write', e, attempt, delay),
+    });
+    const stored = all.find((o) => o.topic === this.topic && o.partition === this.partition);
     this.deps.telemetry.logger.warn(
       { topic: this.topic, partition: this.partition, expected: this.expected, stored: stored?.nextOffset ?? null, err: err.message },
       'stored offset moved under this worker (another instance wrote this partition): dropping the buffer and re-reading',

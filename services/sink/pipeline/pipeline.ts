@@ -5,6 +5,7 @@
  */
 import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { PartitionWorker } from './partition-worker.ts';
+import { retrying } from './retry.ts';
 import type { BatchHooks, PipelineDeps } from './stages.ts';
 
 export interface TopicPartition {
@@ -34,7 +35,7 @@ export class Pipeline {
 
   /** A new assignment: read the offsets stored in the target, keep workers of partitions still owned. */
   async assign(partitions: readonly TopicPartition[]): Promise<Map<string, string>> {
-    const stored = await this.deps.connector.readOffsets(this.deps.groupId);
+    const stored = await this.readOffsets();
     this.stored = new Map(stored.map((o) => [tpKey(o.topic, o.partition), o.nextOffset]));
     const next = new Map<string, PartitionWorker>();
     for (const { topic, partition } of partitions) {
@@ -51,6 +52,19 @@ export class Pipeline {
       if (s !== undefined) out.set(`${topic}:${partition}`, s);
     }
     return out;
+  }
+
+  /** The offsets stored in the target, retrying while the target is unreachable (not ready meanwhile). */
+  private readOffsets() {
+    const { connector, groupId, retry, signal, telemetry } = this.deps;
+    return retrying(() => connector.readOffsets(groupId), {
+      policy: retry,
+      signal,
+      onRetry: (err, attempt, delay) => {
+        telemetry.readiness.notReady('assignment', `reading the stored offsets: ${err.message}; retrying (attempt ${attempt})`);
+        telemetry.retry('write', err, attempt, delay);
+      },
+    });
   }
 
   storedOffset(topic: string, partition: number): string | undefined {
