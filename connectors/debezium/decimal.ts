@@ -22,7 +22,13 @@ export function unscaledFromBytes(buf: Buffer): number | bigint {
 }
 
 /** Plain decimal text of unscaled * 10^-scale (scale may be negative: appends zeros). */
+/** Largest scale (either sign) and exponent we expand into plain digits: PostgreSQL numeric's limits. */
+export const MAX_DECIMAL_SCALE = 16_383;
+
 export function decimalString(unscaled: number | bigint, scale: number): string {
+  if (!Number.isInteger(scale) || Math.abs(scale) > MAX_DECIMAL_SCALE) {
+    throw new RangeError(`decimal scale ${scale} is outside -${MAX_DECIMAL_SCALE}..${MAX_DECIMAL_SCALE}`);
+  }
   const neg = unscaled < 0;
   let digits = (neg ? -unscaled : unscaled).toString();
   if (scale > 0) {
@@ -53,6 +59,7 @@ export function plainDecimal(text: string): string | undefined {
   const intPart = m[2] as string;
   const fracPart = m[3] ?? '';
   const exp = m[4] === undefined ? 0 : Number(m[4]);
+  if (!Number.isSafeInteger(exp) || Math.abs(exp) > MAX_DECIMAL_SCALE * 8) return undefined;
   if (exp === 0) return normalizeSign(sign, stripLeadingZeros(intPart), fracPart);
   let digits = intPart + fracPart;
   let point = intPart.length + exp; // position of the decimal point within digits

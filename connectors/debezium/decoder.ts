@@ -94,6 +94,10 @@ class DebeziumDecoder implements Decoder {
       if (err instanceof DecodeFailure) throw new DecodeError(err.code, err.describe(), locationOf(record), err.cause);
       if (err instanceof CdcSinkError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof RangeError) {
+        // Nesting deeper than the stack, or a value too large to build: bad input, not a bug of ours.
+        throw new DecodeError(ErrorCodes.DECODE_BAD_VALUE, `the record is too deeply nested or a value is too large to decode (${reason})`, locationOf(record), err);
+      }
       throw new DecodeError(ErrorCodes.INTERNAL, `unexpected failure decoding a record: ${reason}`, locationOf(record), err);
     }
   }

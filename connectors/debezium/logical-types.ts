@@ -169,16 +169,18 @@ function enumLike(kind: 'enum' | 'set'): LogicalType {
   };
 }
 
+const MAX_BITS = 83_886_080;
+
 const bits: LogicalType = {
   on: ['bytes'],
   compile: (schema) => {
     const length = intParam(schema, 'length');
+    // Debezium always sends the length; PostgreSQL's bit varying holds at most 83,886,080 bits.
+    if (length === undefined) return badValue('Bits schema has no length parameter');
+    if (length < 1 || length > MAX_BITS) return badValue(`Bits length ${length} is outside 1..${MAX_BITS}`);
     return {
-      type: Object.freeze({ kind: 'bits', length: length ?? 0 }),
-      decode: (raw) => {
-        const bytes = bytesFromBase64(readText(raw, 'base64 bytes'));
-        return bitsText(bytes, length ?? bytes.length * 8);
-      },
+      type: Object.freeze({ kind: 'bits', length }),
+      decode: (raw) => bitsText(bytesFromBase64(readText(raw, 'base64 bytes')), length),
     };
   },
 };

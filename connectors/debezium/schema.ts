@@ -239,7 +239,7 @@ export function decodeRow(compiled: CompiledRow, raw: unknown, what: string): Ro
   try {
     for (; i < fields.length; i++) {
       const f = fields[i] as CompiledField;
-      const v = raw[f.name];
+      const v = Object.hasOwn(raw, f.name) ? raw[f.name] : undefined;
       out[f.name] = v === null || v === undefined ? null : f.decode(v);
     }
   } catch (err) {

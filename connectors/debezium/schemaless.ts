@@ -20,6 +20,8 @@ import { isToastArray, isToastMap, isToastString } from './toast.ts';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 interface Inferred {
   readonly value: Value | Unchanged;
@@ -33,14 +35,17 @@ export function inferValue(raw: unknown, toast: ToastForms): Inferred {
     case 'boolean':
       return { value: raw, type: T.boolean };
     case 'number':
-      if (!Number.isInteger(raw)) return { value: raw, type: T.float64 };
+      if (!Number.isInteger(raw) || !Number.isSafeInteger(raw)) return { value: raw, type: T.float64 };
       return raw >= INT32_MIN && raw <= INT32_MAX
         ? { value: raw, type: T.int32 }
         : { value: BigInt(raw), type: T.int64 };
     case 'string': {
       if (isMarker(raw)) {
         const text = raw.slice(1);
-        return /^-?\d+$/.test(text) ? { value: BigInt(text), type: T.int64 } : { value: Number(text), type: T.float64 };
+        if (!/^-?\d+$/.test(text)) return { value: Number(text), type: T.float64 };
+        const n = BigInt(text);
+        // Beyond int64 an integer can only be an exact decimal (e.g. MySQL BIGINT UNSIGNED in precise mode).
+        return n >= INT64_MIN && n <= INT64_MAX ? { value: n, type: T.int64 } : { value: text, type: { kind: 'decimal', scale: 0 } };
       }
       const s = readString(raw) as string;
       return { value: isToastString(s, toast) ? UNCHANGED : s, type: T.string };

@@ -41,7 +41,9 @@ export function positionOf(source: Readonly<Record<string, unknown>>): string | 
 export function millis(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   const text = numberText(v);
-  return text === undefined ? null : Number(text);
+  if (text === undefined) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
 }
 
 export function connectorOf(source: Readonly<Record<string, unknown>>): string | null {
