@@ -27,6 +27,17 @@ import { KafkaSource } from './source/kafka-source.ts';
 import { createMetrics } from './telemetry/metrics.ts';
 import { Telemetry } from './telemetry/telemetry.ts';
 
+const KAFKA_SHUTDOWN_MS = 10_000;
+
+function withTimeout(p: Promise<void>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((_r, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms; going on`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
 export interface App {
   readonly telemetry: Telemetry;
   readonly connector: Connector;
@@ -161,9 +172,11 @@ export function buildApp(config: Config, deps: AppDeps): App {
           logger.error({ err: errorText(err) }, `shutdown: ${name} failed`);
         }
       };
-      await step('stop fetching', () => source.stop());
+      // Kafka calls are bounded: with the broker down, kafkajs would retry for minutes, and every
+      // applied batch already has its offset in the target.
+      await step('stop fetching', () => withTimeout(source.stop(), KAFKA_SHUTDOWN_MS, 'stopping the consumer'));
       await step('drain', () => pipeline.drain());
-      await step('disconnect from Kafka', () => source.disconnect());
+      await step('disconnect from Kafka', () => withTimeout(source.disconnect(), KAFKA_SHUTDOWN_MS, 'disconnecting from Kafka'));
       if (deadLetter) await step('close the dead-letter producer', () => deadLetter.close());
       if (transforms) await step('close transforms', () => transforms!.close());
       await step('close target', () => connector.close());

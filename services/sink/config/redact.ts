@@ -3,7 +3,9 @@ const SECRET_KEYS = /^(password|secret|token|key|walletPassword|privateKey)$/i;
 const MASK = '***';
 
 export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/]*):([^@/]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/]*):([^@/]*)@/i, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`)
+    .replace(/([?&](?:password|passwd|pwd|sslpassword|secret|token)=)[^&#]*/gi, `$1${MASK}`);
 }
 
 export function redact(value: unknown, key = ''): unknown {

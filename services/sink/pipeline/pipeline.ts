@@ -83,6 +83,9 @@ export class Pipeline {
     try {
       await w.process(records, hooks);
     } catch (err) {
+      // Kafka's own errors (a heartbeat refused during a rebalance) go back to kafkajs, which
+      // rejoins the group; the partition is re-read from the offset stored in the target.
+      if (err instanceof Error && err.name.startsWith('KafkaJS')) throw err;
       this.fail(err as Error);
     }
   }

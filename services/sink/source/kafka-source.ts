@@ -19,6 +19,9 @@ export class KafkaSource implements KafkaControl {
   private assignment: Promise<void> = Promise.resolve();
   private pipeline: Pipeline | null = null;
   private running = false;
+  private lastFetchAt = Date.now();
+  private batchesInFlight = 0;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     kafka: Kafka,
@@ -34,8 +37,17 @@ export class KafkaSource implements KafkaControl {
       maxBytesPerPartition: config.maxBytesPerPartition,
       allowAutoTopicCreation: false,
     });
-    const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH } = this.consumer.events;
+    const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, FETCH, START_BATCH_PROCESS, END_BATCH_PROCESS } = this.consumer.events;
     this.consumer.on(CONNECT, () => telemetry.readiness.ok('kafka'));
+    // kafkajs retries a lost broker without any event: a fetch loop that stopped answering is the sign.
+    this.consumer.on(FETCH, () => {
+      this.lastFetchAt = Date.now();
+      if (this.running) telemetry.readiness.ok('kafka');
+    });
+    this.consumer.on(START_BATCH_PROCESS, () => this.batchesInFlight++);
+    this.consumer.on(END_BATCH_PROCESS, () => this.batchesInFlight--);
+    this.watchdog = setInterval(() => this.checkFetching(), 1000);
+    this.watchdog.unref();
     this.consumer.on(DISCONNECT, () => telemetry.readiness.notReady('kafka', 'disconnected from Kafka'));
     this.consumer.on(GROUP_JOIN, (e) => {
       const assigned: TopicPartition[] = Object.entries(e.payload.memberAssignment).flatMap(([topic, parts]) =>
@@ -50,6 +62,16 @@ export class KafkaSource implements KafkaControl {
       telemetry.error('kafka', new CdcSinkError(ErrorCodes.KAFKA, `Kafka consumer crashed: ${err.message}`, { kind: 'retriable', cause: err }));
       if (!e.payload.restart) this.onStop(err);
     });
+  }
+
+  /** Not ready when no fetch completed for a while although no batch is being processed. */
+  private checkFetching(): void {
+    if (!this.running || this.batchesInFlight > 0) return;
+    const silentMs = Date.now() - this.lastFetchAt;
+    const limit = Math.max(10_000, 3 * this.config.maxWaitTimeMs + this.config.connectionTimeoutMs);
+    if (silentMs > limit) {
+      this.telemetry.readiness.notReady('kafka', `no fetch from Kafka answered for ${Math.round(silentMs / 1000)} s (brokers unreachable?)`);
+    }
   }
 
   private async onAssigned(assigned: TopicPartition[]): Promise<void> {
@@ -73,6 +95,7 @@ export class KafkaSource implements KafkaControl {
     const { topics, topicPattern, fromBeginning } = this.config;
     await this.consumer.subscribe({ topics: topicPattern ? [new RegExp(topicPattern)] : [...(topics ?? [])], fromBeginning });
     this.running = true;
+    this.lastFetchAt = Date.now();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -130,6 +153,7 @@ export class KafkaSource implements KafkaControl {
 
   /** Stops fetching; in-flight batches finish first. */
   async stop(): Promise<void> {
+    clearInterval(this.watchdog);
     if (!this.running) return;
     this.running = false;
     await this.consumer.stop();
