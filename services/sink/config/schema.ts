@@ -5,6 +5,8 @@
  * (connectors/registry.ts), under the same `target` key.
  */
 import { z } from 'zod';
+import { CONNECTOR_TYPES } from '../../../connectors/registry.ts';
+import type { ConnectorType } from '../../../connectors/registry.ts';
 import { transformsConfigSchema } from '../../../transforms/runtime/config.ts';
 
 /** A list given either as a YAML list or as comma-separated text (handy in environment variables). */
@@ -150,7 +152,7 @@ export const logSchema = z
 
 /** The target section: `type` picks the connector; the rest is validated by that connector's schema. */
 export const targetBaseSchema = z.looseObject({
-  type: z.enum(['postgres', 'mysql', 'oracle']).describe('Target database'),
+  type: z.enum(CONNECTOR_TYPES as [ConnectorType, ...ConnectorType[]]).describe('Target database'),
 });
 
 export const configSchema = z.strictObject({
