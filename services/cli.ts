@@ -23,10 +23,13 @@ export function buildCli(): Command {
     .description('Consume the configured topics and keep the target tables in sync until SIGTERM/SIGINT')
     .option('-c, --config <file>', 'YAML config file (env CDC_SINK_CONFIG)', DEFAULT_CONFIG)
     .action(async (opts: { config: string }) => {
-      process.exitCode = await runService(opts.config).catch((err: unknown) => {
+      const code = await runService(opts.config).catch((err: unknown) => {
         console.error(errorText(err));
         return 2;
       });
+      // Everything is closed (or timed out closing, e.g. kafkajs retrying an unreachable broker):
+      // exit rather than wait for background retries.
+      process.exit(code);
     });
 
   program

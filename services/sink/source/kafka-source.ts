@@ -37,15 +37,13 @@ export class KafkaSource implements KafkaControl {
       maxBytesPerPartition: config.maxBytesPerPartition,
       allowAutoTopicCreation: false,
     });
-    const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, FETCH, START_BATCH_PROCESS, END_BATCH_PROCESS } = this.consumer.events;
+    const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, FETCH } = this.consumer.events;
     this.consumer.on(CONNECT, () => telemetry.readiness.ok('kafka'));
     // kafkajs retries a lost broker without any event: a fetch loop that stopped answering is the sign.
     this.consumer.on(FETCH, () => {
       this.lastFetchAt = Date.now();
       if (this.running) telemetry.readiness.ok('kafka');
     });
-    this.consumer.on(START_BATCH_PROCESS, () => this.batchesInFlight++);
-    this.consumer.on(END_BATCH_PROCESS, () => this.batchesInFlight--);
     this.watchdog = setInterval(() => this.checkFetching(), 1000);
     this.watchdog.unref();
     this.consumer.on(DISCONNECT, () => telemetry.readiness.notReady('kafka', 'disconnected from Kafka'));
@@ -105,6 +103,15 @@ export class KafkaSource implements KafkaControl {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    this.batchesInFlight++;
+    try {
+      await this.processBatch(payload);
+    } finally {
+      this.batchesInFlight--;
+    }
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     await this.assignment;
     const pipeline = this.pipeline;
