@@ -1,0 +1,197 @@
+/**
+ * Replication lag under steady load (`npm run bench -- --lag`): a producer sends the benchmark's mix
+ * of changes at a fixed share of the measured maximum rate while cdc-sink applies them; every row
+ * version that becomes visible in the target is one sample of (target commit time - Kafka record
+ * timestamp). The row's updated_at is the record's Kafka timestamp (micro-seconds); the commit time is
+ * bounded by the start of the first poll (every POLL_MS) that sees the row, so each sample is an
+ * upper bound, at most POLL_MS (plus the poll's own scheduling delay) above the true lag.
+ *
+ * Rows are read per table and partition in updated_at order: cdc-sink applies a partition in order,
+ * one transaction per flush, so a row of partition p newer than the newest already seen there is new.
+ * Deleted rows leave nothing to see, and a hot row overwritten between two polls shows only its last
+ * version: the samples are the row versions a reader could have seen.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Partitioners } from 'kafkajs';
+import { createTopics, deleteTopics, testKafka } from '../test/support/kafka.ts';
+import { startSink, waitDrained } from './cdc-sink-runner.ts';
+import { LagPoller, POLL_MS } from './lag-poller.ts';
+import { Batcher, endOffsets } from './load.ts';
+import type { BenchOptions } from './options.ts';
+import { expectedChecksums, mb, sleep, verify } from './result.ts';
+import { openTarget } from './targets.ts';
+import type { TargetKind } from './targets.ts';
+import { Workload } from './workload.ts';
+import { PARTITIONS } from './tables.ts';
+import type { BenchRecord } from './workload.ts';
+
+const TICK_MS = 50;
+const WARMUP_S = 30;
+const SPACE = 'cdcbench_lag';
+
+export interface LagResult {
+  readonly target: TargetKind;
+  readonly loadPercent: number;
+  readonly targetRate: number;
+  readonly achievedRate: number;
+  readonly minutes: number;
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** p99 of every minute of the measured window, to show whether lag grows. */
+  readonly p99ByMinuteMs: readonly number[];
+  readonly drainSecondsAfterStop: number;
+  readonly cpuPer1000: number;
+  readonly peakRssMb: number;
+  readonly checksumOk: boolean;
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Sorted lags of the sample pairs (observedAtMs, lagMs) observed in [fromMs, toMs). */
+function window(pairs: Float64Array, fromMs: number, toMs: number): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const t = pairs[i] ?? 0;
+    if (t >= fromMs && t < toMs) out.push(pairs[i + 1] ?? 0);
+  }
+  return Float64Array.from(out).sort();
+}
+
+const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+function maxRateFromLastRun(kind: TargetKind, benchDir: string): number {
+  const file = join(benchDir, 'last-backlog.json');
+  let doc: { summaries?: { target: string; system: string; valid: number; changesPerSec: number }[] };
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
+  } catch {
+    throw new Error(`no --lag-rate given and no backlog result in ${file}: run \`npm run bench\` first`);
+  }
+  const s = doc.summaries?.find((x) => x.target === kind && x.system === 'cdc-sink' && x.valid > 0);
+  if (!s) throw new Error(`${file} has no valid cdc-sink result for ${kind}; pass --lag-rate`);
+  return s.changesPerSec;
+}
+
+async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number, rate100: number, runId: string, workDir: string, log: (s: string) => void): Promise<LagResult> {
+  const rate = (rate100 * loadPercent) / 100;
+  const seconds = WARMUP_S + opts.lagMinutes * 60;
+  const changes = Math.ceil(rate * seconds * 1.2); // an upper bound: the producer stops on the clock
+  const workload = new Workload(`cdcbench_lag_${runId}_${kind}_${loadPercent}`, changes, opts.seed, () => nowUs(), 1_000_000);
+  const kafka = testKafka();
+  const target = openTarget(kind);
+  await createTopics(kafka, workload.topics, PARTITIONS);
+  await target.prepare(SPACE, workload.tables, { updatedAtIndex: true });
+  const groupId = `cdcbench-lag-${runId}-${kind}-${loadPercent}`;
+  const sink = startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions });
+  let poller: LagPoller | null = null;
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    await sleep(3000); // let cdc-sink join the group before the clock starts
+    poller = new LagPoller({ kind, space: SPACE, tables: workload.tables.map((t) => t.name), startUs: nowUs() });
+    const batcher = new Batcher(async (topicMessages) => {
+      await producer.sendBatch({ topicMessages, acks: -1, timeout: 30_000 });
+    }, true);
+    log(`  ${kind} ${loadPercent}%: producing ${Math.round(rate)} changes/s for ${WARMUP_S} s warm-up + ${opts.lagMinutes} min`);
+    const started = performance.now();
+    const startedWall = performance.timeOrigin + started;
+    let sent = 0;
+    let nextLog = started + 60_000;
+    const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
+    const stream = workload.records(perTick)[Symbol.iterator]();
+    const endAt = started + seconds * 1000;
+    while (performance.now() < endAt) {
+      if (performance.now() > nextLog) {
+        const w = window(poller.samples(), performance.timeOrigin + performance.now() - 60_000, Number.POSITIVE_INFINITY);
+        const rateNow = sent / ((performance.now() - started) / 1000);
+        log(
+          `    minute ${Math.round((performance.now() - started) / 60_000)}: produced ${Math.round(rateNow)} changes/s so far; last minute ${w.length} samples, ` +
+            `p50 ${percentile(w, 0.5).toFixed(0)} ms, p99 ${percentile(w, 0.99).toFixed(0)} ms; cdc-sink RSS ${mb(sink.sampler.last?.rssBytes ?? 0)} MB`,
+        );
+        nextLog += 60_000;
+      }
+      const due = Math.floor(((performance.now() - started) / 1000) * rate);
+      if (due > sent) {
+        const next = stream.next();
+        if (next.done) break;
+        const chunk: BenchRecord[] = next.value;
+        for (const r of chunk) await batcher.add(workload.topic(r.table), r);
+        await batcher.flush();
+        sent += chunk.filter((r) => r.change).length;
+        continue;
+      }
+      await sleep(Math.max(1, TICK_MS - ((performance.now() - started) % TICK_MS)));
+    }
+    const producedSeconds = (performance.now() - started) / 1000;
+    const stopWall = performance.timeOrigin + performance.now();
+    const ends = await endOffsets(kafka, workload.topics);
+    const drainStart = performance.now();
+    await waitDrained(sink, target, SPACE, groupId, ends, 10 * 60_000, () => undefined);
+    const drainSecondsAfterStop = (performance.now() - drainStart) / 1000;
+    await sleep(4 * POLL_MS);
+    await poller.stop();
+    const pairs = poller.samples();
+    const usage = await sink.stop();
+    const mismatches = await verify(target, SPACE, workload, expectedChecksums(workload));
+    const from = startedWall + WARMUP_S * 1000;
+    // Samples of records produced in the measured window: those seen up to the stop, and the rest as they drain.
+    const measured = window(pairs, from, stopWall + 60_000);
+    const byMinute: number[] = [];
+    for (let m = 0; m < opts.lagMinutes; m++) byMinute.push(percentile(window(pairs, from + m * 60_000, from + (m + 1) * 60_000), 0.99));
+    return {
+      target: kind,
+      loadPercent,
+      targetRate: rate,
+      achievedRate: sent / producedSeconds,
+      minutes: opts.lagMinutes,
+      samples: measured.length,
+      p50Ms: percentile(measured, 0.5),
+      p99Ms: percentile(measured, 0.99),
+      maxMs: measured[measured.length - 1] ?? Number.NaN,
+      p99ByMinuteMs: byMinute,
+      drainSecondsAfterStop,
+      cpuPer1000: (usage.cpuSeconds / workload.stats.changes) * 1000,
+      peakRssMb: usage.hwmMb,
+      checksumOk: mismatches.length === 0,
+    };
+  } finally {
+    await poller?.stop();
+    await producer.disconnect();
+    if (sink.child.exitCode === null) await sink.stop();
+    if (!opts.keep) await target.drop(SPACE);
+    await target.close();
+    await deleteTopics(kafka, workload.topics);
+  }
+}
+
+export async function runLag(opts: BenchOptions, runId: string, workDir: string, log: (s: string) => void, benchDir: string): Promise<void> {
+  const results: LagResult[] = [];
+  for (const kind of opts.targets) {
+    const rate100 = opts.lagRate ?? maxRateFromLastRun(kind, benchDir);
+    for (const load of opts.lagLoads) {
+      log(`lag ${kind} at ${load}% of ${Math.round(rate100)} changes/s`);
+      const r = await lagRun(opts, kind, load, rate100, runId, workDir, log);
+      results.push(r);
+      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}`);
+    }
+  }
+  const lines = [
+    '| target | load | changes/s (target / achieved) | samples | p50 ms | p99 ms | max ms | p99 per minute (ms) | drain after stop s | CPU s / 1,000 | peak RSS MB | checksums |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|',
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.target} | ${r.loadPercent}% | ${Math.round(r.targetRate)} / ${Math.round(r.achievedRate)} | ${r.samples} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.maxMs.toFixed(0)} | ${r.p99ByMinuteMs.map((x) => x.toFixed(0)).join(' ')} | ${r.drainSecondsAfterStop.toFixed(1)} | ${r.cpuPer1000.toFixed(3)} | ${r.peakRssMb} | ${r.checksumOk ? 'OK' : 'MISMATCH'} |`,
+    );
+  }
+  const text = lines.join('\n');
+  writeFileSync(join(workDir, 'lag-results.json'), JSON.stringify({ runId, argv: process.argv.slice(2), results }, null, 2));
+  process.stdout.write(`\n${text}\n\nresults: ${join(workDir, 'lag-results.json')}\n`);
+  if (results.some((r) => !r.checksumOk)) process.exitCode = 1;
+}
