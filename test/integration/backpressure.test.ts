@@ -63,7 +63,11 @@ test('memory stays bounded while the target is throttled, and the backlog drains
     extra: { batch: { maxRows: 1_000_000, maxAgeMs: 60_000, maxBytes: MAX_BYTES }, kafka: { maxBytesPerPartition: 128 * 1024 } },
   });
   try {
-    await waitFor('the sink to be ready', async () => (await fetch(`${sink.url}/readyz`).catch(() => null))?.status === 200, 120_000);
+    await waitFor('the sink to be ready', async () => {
+      if (sink.child.exitCode !== null) throw new Error(`the sink exited with ${sink.child.exitCode}: ${sink.output().slice(-4000)}`);
+      const r = await fetch(`${sink.url}/readyz`).catch(() => null);
+      return r?.status === 200 || `${r ? await r.text() : 'no answer'}; sink output: ${sink.output().slice(-4000)}`;
+    }, 120_000);
     const baseline = rssBytes(sink.child.pid!);
     let maxBuffered = 0;
     let maxRss = 0;

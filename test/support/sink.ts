@@ -64,7 +64,10 @@ export async function startSink(input: SinkConfigInput, logs = new LogCapture())
 export function spawnSink(input: SinkConfigInput): { child: ChildProcess; output: () => string; exited: Promise<number | null>; url: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-sink-it-'));
   const file = join(dir, 'cdc-sink.yaml');
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Below Linux's ephemeral range (32768+), where outgoing connections take their local ports, and
+  // above this machine's listening services (RabbitMQ's 25672 included): a port taken at random
+  // there made the child fail to listen and a test wait out its timeout.
+  const port = 26000 + Math.floor(Math.random() * 6000);
   const doc = sinkConfigDoc(input);
   doc.http = { port, host: '127.0.0.1' };
   writeFileSync(file, stringify(doc));
