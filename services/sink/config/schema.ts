@@ -10,7 +10,8 @@ import type { ConnectorType } from '../../../connectors/registry.ts';
 import { transformsConfigSchema } from '../../../transforms/runtime/config.ts';
 
 /** A list given either as a YAML list or as comma-separated text (handy in environment variables). */
-const stringList = () =>
+/** A list, or a comma-separated string (as an environment variable gives it); never empty. */
+const stringList = (item: z.ZodString = z.string().min(1)) =>
   z.preprocess(
     (v) =>
       typeof v === 'string'
@@ -19,8 +20,10 @@ const stringList = () =>
             .map((s) => s.trim())
             .filter((s) => s.length > 0)
         : v,
-    z.array(z.string().min(1)),
+    z.array(item).min(1, 'must list at least one'),
   );
+
+const brokerAddress = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'must be host:port');
 
 const saslSchema = z
   .strictObject({
@@ -42,7 +45,7 @@ const tlsSchema = z
 
 export const kafkaSchema = z
   .strictObject({
-    brokers: stringList().default(['127.0.0.1:9092']).describe('Bootstrap brokers, host:port'),
+    brokers: stringList(brokerAddress).default(['127.0.0.1:9092']).describe('Bootstrap brokers, host:port'),
     clientId: z.string().default('cdc-sink').describe('Kafka client id'),
     groupId: z.string().min(1).default('cdc-sink').describe('Consumer group; also keys the offsets stored in the target'),
     topics: stringList().optional().describe('Topics to consume (this or topicPattern)'),

@@ -71,6 +71,15 @@ describe('config', () => {
     assert.ok(p.some((x) => x.path === 'kafka.topics' && /topicPattern/.test(x.message)), JSON.stringify(p));
   });
 
+  test('brokers and topics are never empty lists; brokers are host:port', () => {
+    const empty = problems(() => parseConfig({ ...minimal, kafka: { brokers: [], topics: [] } }, { env: {} }));
+    assert.deepEqual(empty.map((x) => x.path).sort(), ['kafka.brokers', 'kafka.topics'], JSON.stringify(empty));
+    const bad = problems(() => parseConfig({ ...minimal, kafka: { brokers: ['kafka-1:9092', 'kafka-2'], topics: ['t'] } }, { env: {} }));
+    assert.deepEqual(bad, [{ path: 'kafka.brokers.1', message: 'must be host:port' }]);
+    const fromEnv = parseConfig(minimal, { env: { CDC_SINK_KAFKA__BROKERS: 'k1:9092, [::1]:9093' } });
+    assert.deepEqual(fromEnv.kafka.brokers, ['k1:9092', '[::1]:9093']);
+  });
+
   test('target options are validated by the connector schema, under target.*', () => {
     const p = problems(() => parseConfig({ ...minimal, target: { type: 'postgres' } }, { env: {} }));
     assert.ok(p.some((x) => x.path === 'target.url'), JSON.stringify(p));
