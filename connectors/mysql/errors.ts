@@ -125,6 +125,17 @@ export const RETRIABLE_CODES: ReadonlySet<string> = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
 ]);
 
+/**
+ * mysql2's codes for a failed TLS handshake. It overwrites the TLS error's own code (e.g.
+ * UNABLE_TO_VERIFY_LEAF_SIGNATURE) with HANDSHAKE_SSL_ERROR and marks the error fatal to the
+ * connection, as it does HANDSHAKE_NO_SSL_SUPPORT (TLS configured, the server offers none). A
+ * certificate the CA does not sign, a host name that does not match, no common protocol version:
+ * configuration, which no retry can fix. Only a socket that dropped during the handshake is
+ * retriable; it keeps its network message (TLS_HANDSHAKE_NETWORK).
+ */
+export const TLS_HANDSHAKE_CODES: ReadonlySet<string> = new Set(['HANDSHAKE_SSL_ERROR', 'HANDSHAKE_NO_SSL_SUPPORT']);
+const TLS_HANDSHAKE_NETWORK = /ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|socket disconnected/i;
+
 interface DriverErrorFields {
   readonly errno?: unknown;
   readonly code?: unknown;
@@ -144,6 +155,10 @@ export function classifyError(err: unknown): ErrorKind {
     if (kind !== undefined) return kind;
   }
   if (typeof f.code === 'string' && RETRIABLE_CODES.has(f.code)) return 'retriable';
+  if (typeof f.code === 'string' && TLS_HANDSHAKE_CODES.has(f.code)) {
+    const message = err instanceof Error ? err.message : '';
+    return f.code === 'HANDSHAKE_SSL_ERROR' && TLS_HANDSHAKE_NETWORK.test(message) ? 'retriable' : 'fatal';
+  }
   if (typeof f.sqlState === 'string') {
     if (f.sqlState.startsWith('08') || f.sqlState === '40001') return 'retriable';
     if (f.sqlState.startsWith('22') || f.sqlState.startsWith('23')) return 'data';
