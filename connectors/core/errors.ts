@@ -20,6 +20,12 @@ export const ErrorCodes = {
   DECODE_BAD_VALUE: 'CDC_DECODE_BAD_VALUE',
   DECODE_NO_KEY: 'CDC_DECODE_NO_KEY',
   DECODE_UNSUPPORTED_FORMAT: 'CDC_DECODE_UNSUPPORTED_FORMAT',
+  /** An Avro datum that does not decode with its writer schema (truncated, trailing or garbage bytes). */
+  DECODE_MALFORMED_AVRO: 'CDC_DECODE_MALFORMED_AVRO',
+  /** A schema id the schema registry does not have (404), or whose schema is no usable Avro schema. */
+  DECODE_UNKNOWN_SCHEMA: 'CDC_DECODE_UNKNOWN_SCHEMA',
+  /** The schema registry is unreachable or failing (retriable), or refuses our credentials (fatal). */
+  SCHEMA_REGISTRY: 'CDC_SCHEMA_REGISTRY',
   ROUTE_UNMAPPED_TABLE: 'CDC_ROUTE_UNMAPPED_TABLE',
   ROUTE_NO_KEY: 'CDC_ROUTE_NO_KEY',
   TRANSFORM_FAILED: 'CDC_TRANSFORM_FAILED',
@@ -33,6 +39,8 @@ export const ErrorCodes = {
   TARGET_MISSING_TABLE: 'CDC_TARGET_MISSING_TABLE',
   OFFSET_CONFLICT: 'CDC_OFFSET_CONFLICT',
   KAFKA: 'CDC_KAFKA',
+  /** A broker's TLS certificate fails verification with the configured CA (fatal: no retry fixes it). */
+  KAFKA_TLS: 'CDC_KAFKA_TLS',
   INTERNAL: 'CDC_INTERNAL',
 } as const;
 

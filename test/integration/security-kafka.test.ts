@@ -5,7 +5,8 @@
  * - each mechanism consumes a topic and the target ends with exactly the produced rows;
  * - a wrong password stops the sink with an error (and a /readyz reason) that names authentication
  *   and never contains the password;
- * - a CA that did not sign the broker fails certificate verification (nothing is consumed).
+ * - a CA that did not sign the broker fails certificate verification at once, as a fatal
+ *   CDC_KAFKA_TLS error naming the broker (nothing is consumed).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -171,6 +172,9 @@ describe('Kafka with TLS and SASL', { timeout: 600_000 }, () => {
     const { error, reasons } = await expectStop(app, logs);
     const message = errorText(error);
     assert.match(message, /certificate/i, message);
+    // Fatal at once (the TLS preflight), not after minutes of kafkajs retrying the handshake.
+    assert.equal((error as { code?: string }).code, 'CDC_KAFKA_TLS', message);
+    assert.match(message, new RegExp(`broker ${BROKER.replace(/\./g, '\\.')}`), message);
     assert.ok(reasons.length > 0 && !app.telemetry.readiness.ready, 'ready although TLS failed');
     const tables = await query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2`, [schema, t.spec.table]);
     assert.equal(tables.length, 0);

@@ -12,6 +12,7 @@ import type { KafkaConfig } from '../config/schema.ts';
 import type { Pipeline, TopicPartition } from '../pipeline/pipeline.ts';
 import type { KafkaControl } from '../pipeline/stages.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
+import { checkBrokerTls } from './tls-preflight.ts';
 
 export class KafkaSource implements KafkaControl {
   private readonly consumer: Consumer;
@@ -21,6 +22,9 @@ export class KafkaSource implements KafkaControl {
   private running = false;
   private lastFetchAt = Date.now();
   private batchesInFlight = 0;
+  /** Start times of the heartbeats and commits waiting for the broker, by call. */
+  private readonly pendingCalls = new Map<number, number>();
+  private nextCall = 0;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(
@@ -62,13 +66,33 @@ export class KafkaSource implements KafkaControl {
     });
   }
 
-  /** Not ready when no fetch completed for a while although no batch is being processed. */
+  /**
+   * Not ready when no fetch completed for a while although no batch is being processed, or when a
+   * heartbeat or commit of a batch in flight has waited that long for the broker (kafkajs retries a
+   * lost broker inside those calls without any event).
+   */
   private checkFetching(): void {
-    if (!this.running || this.batchesInFlight > 0) return;
-    const silentMs = Date.now() - this.lastFetchAt;
+    if (!this.running) return;
+    const now = Date.now();
     const limit = Math.max(10_000, 3 * this.config.maxWaitTimeMs + this.config.connectionTimeoutMs);
-    if (silentMs > limit) {
-      this.telemetry.readiness.notReady('kafka', `no fetch from Kafka answered for ${Math.round(silentMs / 1000)} s (brokers unreachable?)`);
+    const oldestCall = Math.min(...this.pendingCalls.values());
+    if (now - oldestCall > limit) {
+      this.telemetry.readiness.notReady('kafka', `a heartbeat or offset commit has waited ${Math.round((now - oldestCall) / 1000)} s for Kafka (brokers unreachable?)`);
+    } else if (this.batchesInFlight === 0 && now - this.lastFetchAt > limit) {
+      this.telemetry.readiness.notReady('kafka', `no fetch from Kafka answered for ${Math.round((now - this.lastFetchAt) / 1000)} s (brokers unreachable?)`);
+    }
+  }
+
+  /** A request to the broker on behalf of a batch, timed for the watchdog. */
+  private async kafkaCall<T>(fn: () => Promise<T>): Promise<T> {
+    const id = this.nextCall++;
+    this.pendingCalls.set(id, Date.now());
+    try {
+      const out = await fn();
+      if (this.running && this.pendingCalls.size === 1) this.telemetry.readiness.ok('kafka');
+      return out;
+    } finally {
+      this.pendingCalls.delete(id);
     }
   }
 
@@ -89,6 +113,7 @@ export class KafkaSource implements KafkaControl {
 
   async start(pipeline: Pipeline): Promise<void> {
     this.pipeline = pipeline;
+    await checkBrokerTls(this.config);
     await this.consumer.connect();
     const { topics, topicPattern, fromBeginning } = this.config;
     await this.consumer.subscribe({ topics: topicPattern ? [new RegExp(topicPattern)] : [...(topics ?? [])], fromBeginning });
@@ -126,7 +151,7 @@ export class KafkaSource implements KafkaControl {
       headers: m.headers,
     }));
     await pipeline.process(batch.topic, batch.partition, records, {
-      heartbeat: () => payload.heartbeat(),
+      heartbeat: () => this.kafkaCall(() => payload.heartbeat()),
       isActive: () => payload.isRunning() && !payload.isStale(),
       resolveOffset: (offset) => payload.resolveOffset(offset),
     });
@@ -135,7 +160,7 @@ export class KafkaSource implements KafkaControl {
 
   async commit(topic: string, partition: number, nextOffset: string): Promise<void> {
     try {
-      await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
+      await this.kafkaCall(() => this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]));
     } catch (err) {
       // The target holds the authoritative offset; a failed Kafka commit only delays lag tools.
       this.logger.warn({ topic, partition, nextOffset, err: errorText(err) }, 'committing the offset to Kafka failed (the target has it)');
