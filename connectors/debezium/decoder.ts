@@ -1,9 +1,12 @@
 /**
- * createDecoder(): one Kafka record (Debezium, JsonConverter) -> a ChangeEvent or a skip.
- * See FORMAT.md for the wire format and connectors/core/value.ts for the value representation.
+ * createDecoder(): one Kafka record (Debezium, JsonConverter or Avro with a schema registry) -> a
+ * ChangeEvent or a skip. See FORMAT.md for the wire format and connectors/core/value.ts for the
+ * value representation; the formats are behind value-format.ts.
  */
 import { CdcSinkError, DecodeError, ErrorCodes } from '../core/errors.ts';
 import type { RecordLocation } from '../core/errors.ts';
+import { AvroFormat, schemaIdsOf } from './avro-format.ts';
+import { AvroSchemaStore } from './avro-registry.ts';
 import type { CompileContext } from './codec.ts';
 import type { CompiledKey, CompiledValue } from './compiled.ts';
 import { compileKeySchema, compileValueSchema } from './compiled.ts';
@@ -22,9 +25,11 @@ import { classifyPayload } from './value-kind.ts';
 import type { FormatStats, ValueFormat } from './value-format.ts';
 
 const BINARY_MODES = new Set(['bytes', 'base64', 'base64-url-safe', 'hex']);
+const FORMATS = new Set(['json', 'avro']);
 const KEY_PREVIEW_CHARS = 200;
 
 export const DEFAULT_DECODER_OPTIONS: DecoderOptions = Object.freeze({
+  format: 'json',
   binaryHandlingMode: 'bytes',
   unavailableValuePlaceholder: DEFAULT_PLACEHOLDER,
   unwrapFieldPrefix: '__',
@@ -32,6 +37,12 @@ export const DEFAULT_DECODER_OPTIONS: DecoderOptions = Object.freeze({
 
 function resolveOptions(options: Partial<DecoderOptions> | undefined): DecoderOptions {
   const o = { ...DEFAULT_DECODER_OPTIONS, ...options };
+  if (!FORMATS.has(o.format)) {
+    throw new CdcSinkError(ErrorCodes.CONFIG_INVALID, `decoder option format '${String(o.format)}' is not one of ${[...FORMATS].join(', ')}`, { kind: 'fatal' });
+  }
+  if (o.format === 'avro' && (typeof o.schemaRegistry?.url !== 'string' || o.schemaRegistry.url === '')) {
+    throw new CdcSinkError(ErrorCodes.CONFIG_INVALID, 'decoder option format avro needs schemaRegistry.url', { kind: 'fatal' });
+  }
   if (!BINARY_MODES.has(o.binaryHandlingMode)) {
     throw new CdcSinkError(ErrorCodes.CONFIG_INVALID, `decoder option binaryHandlingMode '${String(o.binaryHandlingMode)}' is not one of ${[...BINARY_MODES].join(', ')}`, { kind: 'fatal' });
   }
@@ -44,21 +55,26 @@ function resolveOptions(options: Partial<DecoderOptions> | undefined): DecoderOp
   return Object.freeze(o);
 }
 
+function preview(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const printable = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return printable.length > KEY_PREVIEW_CHARS ? `${printable.slice(0, KEY_PREVIEW_CHARS)}…` : printable;
+}
+
 /** Printable key for error locations: the payload part of a JsonConverter key, truncated. */
 export function printableKey(key: Buffer | null): string | undefined {
   if (key === null || key.length === 0) return undefined;
   let text = key.toString('utf8', 0, Math.min(key.length, 64 * 1024));
   const split = splitSchemaPayload(text);
   if (split !== null) text = split.payloadText;
-  // eslint-disable-next-line no-control-regex
-  text = text.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return text.length > KEY_PREVIEW_CHARS ? `${text.slice(0, KEY_PREVIEW_CHARS)}…` : text;
+  return preview(text);
 }
 
-export function locationOf(record: KafkaRecord): RecordLocation {
-  const key = printableKey(record.key);
+/** Location of a record; `keyText` renders the key (default: printableKey, for JSON keys). */
+export function locationOf(record: KafkaRecord, keyText: (key: Buffer) => string | undefined = printableKey): RecordLocation {
+  const key = record.key === null || record.key.length === 0 ? undefined : keyText(record.key);
   const loc = { topic: record.topic, partition: record.partition, offset: record.offset };
-  return key === undefined ? loc : { ...loc, key };
+  return key === undefined ? loc : { ...loc, key: preview(key) };
 }
 
 class DebeziumDecoder implements Decoder {
@@ -66,6 +82,7 @@ class DebeziumDecoder implements Decoder {
   private readonly values: ValueFormat<CompiledValue>;
   private readonly keys: ValueFormat<CompiledKey>;
   private readonly ctx: CompileContext;
+  readonly prepare: ((records: readonly KafkaRecord[]) => Promise<void>) | undefined;
 
   constructor(private readonly options: DecoderOptions) {
     this.ctx = Object.freeze({
@@ -73,14 +90,23 @@ class DebeziumDecoder implements Decoder {
       toast: toastForms(options.unavailableValuePlaceholder),
     });
     const prefix = options.unwrapFieldPrefix;
-    this.values = new JsonFormat(
-      (json) => inContext('compiling the value schema', () => compileValueSchema(json, this.ctx, prefix)),
-      this.counters,
-    );
-    this.keys = new JsonFormat(
-      (json) => inContext('compiling the key schema', () => compileKeySchema(json, this.ctx)),
-      this.counters,
-    );
+    const compileValue = (json: unknown) => inContext('compiling the value schema', () => compileValueSchema(json, this.ctx, prefix));
+    const compileKey = (json: unknown) => inContext('compiling the key schema', () => compileKeySchema(json, this.ctx));
+    if (options.format === 'avro') {
+      const store = new AvroSchemaStore(options.schemaRegistry!);
+      this.values = new AvroFormat(store, compileValue, this.counters);
+      this.keys = new AvroFormat(store, compileKey, this.counters);
+      this.prepare = (records) => store.prepare(schemaIdsOf(records));
+    } else {
+      this.values = new JsonFormat(compileValue, this.counters);
+      this.keys = new JsonFormat(compileKey, this.counters);
+      this.prepare = undefined;
+    }
+  }
+
+  private location(record: KafkaRecord): RecordLocation {
+    const keys = this.keys;
+    return keys.printable === undefined ? locationOf(record) : locationOf(record, (k) => keys.printable!(k));
   }
 
   get stats(): DecoderStats {
@@ -91,14 +117,14 @@ class DebeziumDecoder implements Decoder {
     try {
       return this.decodeRecord(record);
     } catch (err) {
-      if (err instanceof DecodeFailure) throw new DecodeError(err.code, err.describe(), locationOf(record), err.cause);
+      if (err instanceof DecodeFailure) throw new DecodeError(err.code, err.describe(), this.location(record), err.cause);
       if (err instanceof CdcSinkError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof RangeError) {
         // Nesting deeper than the stack, or a value too large to build: bad input, not a bug of ours.
-        throw new DecodeError(ErrorCodes.DECODE_BAD_VALUE, `the record is too deeply nested or a value is too large to decode (${reason})`, locationOf(record), err);
+        throw new DecodeError(ErrorCodes.DECODE_BAD_VALUE, `the record is too deeply nested or a value is too large to decode (${reason})`, this.location(record), err);
       }
-      throw new DecodeError(ErrorCodes.INTERNAL, `unexpected failure decoding a record: ${reason}`, locationOf(record), err);
+      throw new DecodeError(ErrorCodes.INTERNAL, `unexpected failure decoding a record: ${reason}`, this.location(record), err);
     }
   }
 
@@ -158,7 +184,10 @@ class DebeziumDecoder implements Decoder {
   }
 }
 
-/** Creates a decoder with its own schema cache. Options default to Debezium's defaults. */
+/**
+ * Creates a decoder with its own schema cache. Options default to Debezium's defaults (and the
+ * JsonConverter). With format avro, call `prepare(records)` before decoding them.
+ */
 export function createDecoder(options?: Partial<DecoderOptions>): Decoder {
   return new DebeziumDecoder(resolveOptions(options));
 }

@@ -61,7 +61,7 @@ export class JsonFormat<S> implements ValueFormat<S> {
     if (bytes[0] === 0) {
       throw new DecodeFailure(
         ErrorCodes.DECODE_UNSUPPORTED_FORMAT,
-        `${role} starts with byte 0x00 (Schema Registry framing: Avro, Protobuf or JSON Schema); only the JsonConverter JSON format is supported`,
+        `${role} starts with byte 0x00 (Schema Registry framing: Avro, Protobuf or JSON Schema) but decoder.format is json; for Avro set decoder.format: avro and decoder.schemaRegistry.url`,
       );
     }
     const entries = this.prefixes.get(topic);

@@ -15,7 +15,32 @@ export interface KafkaRecord {
   readonly headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
 }
 
+/** Where the Avro format fetches writer schemas: a Confluent Schema Registry compatible REST API. */
+export interface SchemaRegistryOptions {
+  /** Base URL, e.g. http://registry:8081 (Apicurio: http://host:8080/apis/ccompat/v7). */
+  readonly url: string;
+  /** Basic auth (both or neither). Credentials in the URL (http://user:pw@host) work too. */
+  readonly username?: string;
+  readonly password?: string;
+  /** PEM CA certificate(s) for an https registry; default: Node's bundled CAs. */
+  readonly ca?: string;
+  /** Verify the registry's certificate (https); default true. */
+  readonly rejectUnauthorized?: boolean;
+  /** Per-request timeout; default 10000. A timeout is retried like an unreachable registry. */
+  readonly timeoutMs?: number;
+}
+
+export type DecoderFormat = 'json' | 'avro';
+
 export interface DecoderOptions {
+  /**
+   * json: Kafka Connect JsonConverter. avro: Confluent wire format (magic byte 0, 4-byte schema id,
+   * Avro binary) as written by io.confluent.connect.avro.AvroConverter (or Apicurio's converter
+   * with as-confluent), schemas from `schemaRegistry`.
+   */
+  readonly format: DecoderFormat;
+  /** Required with format avro. */
+  readonly schemaRegistry?: SchemaRegistryOptions | null;
   /**
    * Debezium binary.handling.mode. With base64/base64-url-safe/hex, a string-typed column is
    * decoded to bytes only when its schema says it is binary (parameter
@@ -45,6 +70,14 @@ export interface DecoderStats {
 }
 
 export interface Decoder {
+  /**
+   * Set by formats whose schemas live elsewhere (avro): fetches what decode() will need for these
+   * records (each unknown schema id once), so that decode() stays synchronous. Call it before
+   * decoding a batch. Rejects with a CdcSinkError: kind 'retriable' when the registry cannot be
+   * reached (retry the call), 'fatal' when it refuses our credentials. A schema the registry does
+   * not have is no rejection: decode() of the records that use it throws a DecodeError naming the id.
+   */
+  readonly prepare?: (records: readonly KafkaRecord[]) => Promise<void>;
   /** Decodes one record. Throws DecodeError (connectors/core/errors.ts) with the record location. */
   decode(record: KafkaRecord): Decoded;
   readonly stats: DecoderStats;

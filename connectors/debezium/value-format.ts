@@ -1,9 +1,11 @@
 /**
- * The seam between Kafka bytes and the schema-driven decoder. `json` (Kafka Connect JsonConverter)
- * is the only implementation. An Avro format would: read the Confluent framing (magic byte 0 +
- * schema id), fetch and convert the writer schema to the Connect schema JSON (as Confluent's
- * AvroData does) and hand it to the same SchemaCompiler, and map the datum to the JsonConverter
- * wire conventions the codecs read (bytes as base64 text, int64 beyond 2^53 as number markers).
+ * The seam between Kafka bytes and the schema-driven decoder. Two implementations:
+ * - `json` (json-format.ts): Kafka Connect JsonConverter, the schema embedded in each message;
+ * - `avro` (avro-format.ts): the Confluent framing (magic byte 0 + schema id) with an Avro datum;
+ *   the writer schema is fetched from the schema registry, converted to the Connect schema JSON (as
+ *   Confluent's AvroData does) and handed to the same SchemaCompiler, and the datum is mapped to
+ *   the JsonConverter wire conventions the codecs read (bytes as base64 text, int64 beyond 2^53 as
+ *   number markers).
  */
 
 /** One key or value as read from Kafka. */
@@ -23,6 +25,8 @@ export interface ValueFormat<S> {
   readonly name: string;
   /** Reads one non-empty Kafka key or value. Throws DecodeFailure. */
   read(bytes: Buffer, topic: string, role: MessageRole): WireMessage<S>;
+  /** Printable text of a key for error messages; without it the key bytes are shown as UTF-8 text. */
+  printable?(bytes: Buffer): string;
 }
 
 /** Counters of a decoder's schema cache (shared by its key and value formats). */

@@ -64,12 +64,35 @@ export const kafkaSchema = z
     path: ['topics'],
   });
 
+const schemaRegistrySchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/ }).describe('Base URL of the Confluent-compatible schema registry, e.g. http://registry:8081 (Apicurio: http://host:8080/apis/ccompat/v7)'),
+    username: z.string().min(1).optional().describe('HTTP basic auth user name'),
+    password: z.string().min(1).optional().describe('HTTP basic auth password (use ${env:NAME} or ${file:/path})'),
+    ca: z.string().optional().describe('PEM text of the CA that signed an https registry (or ${file:/path}); default: the bundled CAs'),
+    rejectUnauthorized: z.boolean().default(true).describe('Verify the certificate of an https registry'),
+    timeoutMs: z.number().int().min(100).default(10000).describe('Timeout of one schema request; a timeout is retried like an unreachable registry'),
+  })
+  .refine((r) => (r.username === undefined) === (r.password === undefined), {
+    message: 'set both username and password, or neither',
+    path: ['password'],
+  })
+  .describe('Where format avro fetches the writer schemas by id (GET /schemas/ids/{id})');
+
 export const decoderSchema = z
   .strictObject({
-    format: z.enum(['json']).default('json').describe('Kafka Connect converter of the topics (json; avro comes later)'),
+    format: z
+      .enum(['json', 'avro'])
+      .default('json')
+      .describe('Kafka Connect converter of the topics: json (JsonConverter, schemas.enable=true) or avro (Confluent AvroConverter wire format; needs schemaRegistry)'),
+    schemaRegistry: schemaRegistrySchema.optional(),
     binaryHandlingMode: z.enum(['bytes', 'base64', 'base64-url-safe', 'hex']).default('bytes').describe("The source connector's binary.handling.mode"),
     unavailableValuePlaceholder: z.string().default('__debezium_unavailable_value').describe("The source connector's unavailable.value.placeholder (TOAST)"),
     unwrapFieldPrefix: z.string().default('__').describe('add.fields.prefix of ExtractNewRecordState, when the topics are unwrapped'),
+  })
+  .refine((d) => d.format !== 'avro' || d.schemaRegistry !== undefined, {
+    message: 'decoder.format avro needs the schema registry URL',
+    path: ['schemaRegistry', 'url'],
   })
   .prefault({});
 

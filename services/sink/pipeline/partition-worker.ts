@@ -127,6 +127,7 @@ export class PartitionWorker {
     const skipBelow = this.expected === null ? null : BigInt(this.expected);
     const end = this.deps.endOffsets?.get(`${this.topic}:${this.partition}`);
     let replays = 0;
+    if (!(await this.prepareDecoding(records, hooks, skipBelow, end))) return;
     for (const record of records) {
       if (this.stopped || this.pausedAt !== null || !hooks.isActive()) break;
       if (end !== undefined && BigInt(record.offset) >= end) break;
@@ -145,6 +146,46 @@ export class PartitionWorker {
     if (replays > 0) telemetry.skipped(this.topic, 'already-applied', replays);
     if (this.active && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= batch.maxAgeMs) {
       await this.flushNow(() => hooks.heartbeat());
+    }
+  }
+
+  /**
+   * Fetches what decoding the records to take needs (Avro: their schemas, from the registry), once per
+   * batch, retrying while the registry is unreachable; an error no retry fixes stops the service.
+   * False when the records must not be taken (shutting down, or the partition was revoked meanwhile).
+   */
+  private async prepareDecoding(records: readonly KafkaRecord[], hooks: BatchHooks, skipBelow: bigint | null, end: bigint | undefined): Promise<boolean> {
+    const prepare = this.deps.decodePrepare;
+    if (prepare === undefined || !this.active || !hooks.isActive()) return true;
+    const pending = records.filter((r) => (end === undefined || BigInt(r.offset) < end) && (skipBelow === null || BigInt(r.offset) >= skipBelow));
+    if (pending.length === 0) return true;
+    const { retry, signal, telemetry } = this.deps;
+    let attempt = 0;
+    try {
+      await retrying(
+        async () => {
+          if (attempt++ > 0) await hooks.heartbeat().catch(() => undefined);
+          if (hooks.isActive()) await prepare(pending); // else revoked meanwhile: stop retrying
+        },
+        {
+          policy: retry,
+          signal,
+          onRetry: (err, n, delay) => {
+            telemetry.readiness.notReady('schema-registry', `${err.message}; retrying (attempt ${n})`);
+            telemetry.retry('decode', err, n, delay);
+          },
+        },
+      );
+      if (attempt > 1) telemetry.readiness.ok('schema-registry');
+      return hooks.isActive();
+    } catch (err) {
+      if (signal.aborted) return false; // shutting down: nothing was taken, the stored offset stays
+      const e = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, `preparing to decode: ${errorText(err)}`, { kind: 'fatal', cause: err });
+      const offset = (pending[0] as KafkaRecord).offset;
+      telemetry.error('decode', e, { topic: this.topic, partition: this.partition, offset });
+      await this.flushNow(() => hooks.heartbeat());
+      this.failed(e, offset);
+      return false;
     }
   }
 

@@ -54,6 +54,8 @@ export interface BatchHooks {
 export interface PipelineDeps {
   readonly groupId: string;
   readonly decode: (record: KafkaRecord) => Decoded;
+  /** Fetches what decode() needs for these records (Avro: schemas from the registry); the decoder's prepare, when it has one. */
+  readonly decodePrepare?: (records: readonly KafkaRecord[]) => Promise<void>;
   readonly transforms: TransformStage;
   readonly router: Router;
   readonly schemaSync: SchemaSync;

@@ -2,7 +2,7 @@
  * Readiness of the service, as /readyz reports it: every component must be ready; each one that is
  * not says why ("target: connection refused, retrying (attempt 3)").
  */
-export type Component = 'kafka' | 'assignment' | 'target' | 'pipeline';
+export type Component = 'kafka' | 'assignment' | 'target' | 'pipeline' | 'schema-registry';
 
 export class Readiness {
   private readonly reasons = new Map<Component, string>();
