@@ -2,7 +2,9 @@
  * The two contracts every target database implements.
  *
  * - Dialect: pure SQL generation (no I/O), golden-string tested. Identifiers always go through
- *   quoteIdentifier; values are always bound parameters.
+ *   quoteIdentifier; values are bound parameters, or, where a driver formats them itself
+ *   (MySQL/MariaDB's data statements: literal.ts, through the driver's own escape()), literals
+ *   that only the driver's escaping produces, never text pasted from an event.
  * - Connector: the I/O. It writes one WriteBatch in one transaction together with the Kafka offsets
  *   the batch came from. It never batches Kafka records, retries or commits Kafka offsets: the
  *   pipeline does those, once, for every database.

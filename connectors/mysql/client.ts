@@ -149,6 +149,7 @@ class MysqlConnectorImpl implements MysqlConnector {
       }
       this.lowerCaseTableNames = Number(row.lower_case_table_names ?? 0);
       const packet = Number(row.max_allowed_packet ?? 0);
+      // The data statements' text (values inlined) stays within 3/4 of max_allowed_packet.
       const budget = packet > 0 ? Math.max(MIN_STATEMENT_BYTES, Math.floor((packet * 3) / 4)) : undefined;
       this.dialect = this.buildDialect(info, budget);
       this.serverInfo = info;

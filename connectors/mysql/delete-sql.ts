@@ -13,7 +13,7 @@
 import type { Row } from '../core/value.ts';
 import { isUnchanged } from '../core/value.ts';
 import { quoteIdentifier } from './identifiers.ts';
-import { chunkRows, placeholders, valuesList, type MysqlSql } from './statement.ts';
+import type { MysqlSql, RowsStatement } from './statement.ts';
 import type { Bind } from './values.ts';
 import { dataError, type WriteContext } from './write-context.ts';
 
@@ -21,8 +21,9 @@ export function truncateSql(ctx: WriteContext): MysqlSql {
   return { text: `DELETE FROM ${ctx.sqlName}`, values: [], kind: 'truncate', rows: 0 };
 }
 
-export function deleteSql(ctx: WriteContext, keyColumns: readonly string[], rows: readonly Row[]): MysqlSql[] {
-  if (rows.length === 0) return [];
+/** The delete statement of the key rows, before chunking; null when there are none. */
+export function deleteStatement(ctx: WriteContext, keyColumns: readonly string[], rows: readonly Row[]): RowsStatement | null {
+  if (rows.length === 0) return null;
   if (keyColumns.length === 0) throw dataError(ctx, 'deletes need key columns, and the table has none configured');
   for (const k of keyColumns) ctx.target(k);
   const encoders = keyColumns.map((k) => ctx.encoder(k));
@@ -37,13 +38,12 @@ export function deleteSql(ctx: WriteContext, keyColumns: readonly string[], rows
   });
   const single = keyColumns.length === 1;
   const target = single ? quoteIdentifier(keyColumns[0] ?? '') : `(${keyColumns.map(quoteIdentifier).join(', ')})`;
-  return chunkRows(encoded, keyColumns.length, ctx.options).map((chunk) => {
-    const list = single ? placeholders(chunk.length) : `(${valuesList(chunk.length, keyColumns.length)})`;
-    return {
-      text: `DELETE FROM ${ctx.sqlName} WHERE ${target} IN ${list}`,
-      values: chunk.flat(),
-      kind: 'delete' as const,
-      rows: chunk.length,
-    };
-  });
+  return {
+    kind: 'delete',
+    head: `DELETE FROM ${ctx.sqlName} WHERE ${target} IN (`,
+    tail: ')',
+    width: keyColumns.length,
+    tuples: !single,
+    rows: encoded,
+  };
 }

@@ -19,7 +19,7 @@ import {
   type ServerVersion,
 } from './server-version.ts';
 import { MYSQL_MAX_BIND_PARAMETERS, type MysqlSql } from './statement.ts';
-import { tableChangesSql } from './table-changes.ts';
+import { tableChangesInlineSql, tableChangesSql } from './table-changes.ts';
 import { columnTypeSql, type UuidStorage } from './types.ts';
 import type { WriteSqlOptions } from './write-context.ts';
 
@@ -33,9 +33,12 @@ export interface MysqlDialectOptions {
   /** Database of tables whose ref has schema null; null/undefined: the session's default database. */
   readonly defaultDatabase?: string | null;
   readonly offsetsTable?: string;
-  /** Most rows one statement carries (default 1000), also capped by the 65,535 binds limit. */
+  /** Most rows one statement carries (default 1000); bound statements are also capped by the 65,535 binds limit. */
   readonly rowsPerStatement?: number;
-  /** Most bytes of bound data one statement carries (default 8 MiB; the connector derives it from max_allowed_packet). */
+  /**
+   * Most bytes one statement carries (default 8 MiB; the connector derives it from max_allowed_packet):
+   * of bound data in tableChanges, of statement text in tableChangesInline.
+   */
   readonly maxStatementBytes?: number;
 }
 
@@ -48,7 +51,14 @@ export interface MysqlDialect extends Dialect {
   readonly offsetsTableName: string;
   /** db.table (unquoted, default database filled in), for messages. */
   tableText(table: TargetTableRef): string;
+  /** The statements with placeholders and binds (the Dialect contract's form; for prepared statements). */
   tableChanges(changes: TableChanges): MysqlSql[];
+  /**
+   * The same statements with every value inlined as a literal (literal.ts; `values` empty), chunked
+   * by rowsPerStatement and maxStatementBytes of text, not by binds. What the connector sends, over
+   * the text protocol: no server-side prepared statement per row count (write-batch.ts).
+   */
+  tableChangesInline(changes: TableChanges): MysqlSql[];
 }
 
 export function createMysqlDialect(options: MysqlDialectOptions): MysqlDialect {
@@ -89,6 +99,7 @@ export function createMysqlDialect(options: MysqlDialectOptions): MysqlDialect {
       createTableSql(table, columns, key, ddl),
     addColumns: (table: TargetTableRef, columns: readonly ColumnSchema[]): Sql[] => addColumnsSql(table, columns, ddl),
     tableChanges: (changes: TableChanges): MysqlSql[] => tableChangesSql(changes, write),
+    tableChangesInline: (changes: TableChanges): MysqlSql[] => tableChangesInlineSql(changes, write),
     createOffsetsTable: (): Sql[] => createOffsetsTableSql(offsets),
     selectOffsets: (groupId: string): Sql => selectOffsetsSql(offsets, groupId),
     insertOffset: (groupId: string, offset: PartitionOffset): Sql => insertOffsetSql(offsets, groupId, offset),

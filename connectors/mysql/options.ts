@@ -67,8 +67,8 @@ export const mysqlOptionsSchema = z
       .max(65535)
       .default(1000)
       .describe(
-        'Most rows one INSERT or DELETE statement carries. Also capped by the 65,535 bind parameters a ' +
-          'statement may hold (rows x columns) and by max_allowed_packet.',
+        'Most rows one INSERT or DELETE statement carries. Also capped by max_allowed_packet (the ' +
+          'statements go as text with escaped literals, not as server-side prepared statements).',
       ),
     flavor: z
       .enum(['auto', 'mysql', 'mariadb'])

@@ -6,12 +6,17 @@
  * - charset utf8mb4 (utf8mb4_unicode_ci, known to MySQL 5.5.3+ and every MariaDB).
  * - flags FOUND_ROWS (mysql2's default, set explicitly): UPDATE reports matched rows, which the
  *   offset compare-and-set relies on (offsets-sql.ts).
- * - maxPreparedStatements 256: writes use server-side prepared statements (true binds), one per
- *   distinct statement text; the cache closes the least recently used so that the server's
- *   global max_prepared_stmt_count (16,382 by default) is not exhausted.
+ * - maxPreparedStatements 16: only the few fixed-shape statements are prepared (offset insert and
+ *   compare-and-set, describeTable, readOffsets: about six texts); the data statements go as text
+ *   with inlined literals (write-batch.ts), so the cache, and the server's statements, stay small.
+ *   The cache closes the least recently used beyond that.
  * - resetOnRelease off: a reset would drop the session settings below.
+ * - queryFormat: a statement queried without values goes exactly as given (the data statements
+ *   arrive with their values already inlined, and mysql2's formatter would scan every byte of
+ *   them for placeholders it then leaves alone); with values, mysql2's own format().
  */
 import { readFileSync } from 'node:fs';
+import { format } from 'mysql2';
 import type { PoolOptions, SslOptions } from 'mysql2/promise';
 import { CdcSinkError, ErrorCodes } from '../core/errors.ts';
 import type { MysqlOptions, MysqlSslOptions } from './options.ts';
@@ -21,14 +26,16 @@ import type { MysqlOptions, MysqlSslOptions } from './options.ts';
  * sql_mode, so that bad values fail instead of being truncated or zeroed:
  * STRICT_ALL_TABLES (errors, not warnings), NO_ZERO_DATE / NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO,
  * NO_ENGINE_SUBSTITUTION (never a silent MyISAM table), NO_AUTO_VALUE_ON_ZERO (a source row whose
- * AUTO_INCREMENT key is 0 keeps 0 instead of getting a new number). NO_BACKSLASH_ESCAPES is not
- * needed: values are bound, never inlined.
+ * AUTO_INCREMENT key is 0 keeps 0 instead of getting a new number). It must NOT contain
+ * NO_BACKSLASH_ESCAPES: the data statements carry values as backslash-escaped, single-quoted
+ * literals (literal.ts), and setting the whole sql_mode here is what keeps a server default of
+ * NO_BACKSLASH_ESCAPES from changing how they are read.
  */
 export const SESSION_SQL_MODE =
   'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO';
 export const SESSION_SETUP_SQL = `SET time_zone = '+00:00', sql_mode = '${SESSION_SQL_MODE}'`;
 
-export const MAX_PREPARED_STATEMENTS_PER_CONNECTION = 256;
+export const MAX_PREPARED_STATEMENTS_PER_CONNECTION = 16;
 
 export interface ServerAddress {
   readonly host: string;
@@ -98,6 +105,12 @@ export function sslConfig(ssl: MysqlSslOptions | undefined): SslOptions | undefi
   };
 }
 
+/** mysql2's queryFormat: no values, no formatting; otherwise what mysql2 does by default (timezone 'Z' as the pool's). */
+export function queryFormat(sql: string, values: unknown): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return format(sql, values as Parameters<typeof format>[1], false, 'Z');
+}
+
 export function poolOptions(options: MysqlOptions, address: ServerAddress): PoolOptions {
   const ssl = sslConfig(options.ssl);
   return {
@@ -123,5 +136,6 @@ export function poolOptions(options: MysqlOptions, address: ServerAddress): Pool
     multipleStatements: false,
     maxPreparedStatements: MAX_PREPARED_STATEMENTS_PER_CONNECTION,
     resetOnRelease: false,
+    queryFormat,
   };
 }

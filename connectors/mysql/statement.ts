@@ -1,9 +1,17 @@
 /**
- * The statements tableChanges builds, with what they do (for error messages and logs), and the
- * chunking every multi-row statement shares: at most `rowsPerStatement` rows, at most
- * maxBindParameters binds, and at most `maxStatementBytes` of bound data (max_allowed_packet).
+ * The statements tableChanges builds, with what they do (for error messages and logs), and their
+ * two renderings:
+ *
+ * - bound (`boundStatements`, dialect.tableChanges): placeholders and binds, for server-side
+ *   prepared statements. At most `rowsPerStatement` rows, at most maxBindParameters binds, and at
+ *   most `maxStatementBytes` of bound data (max_allowed_packet).
+ * - inline (`inlineStatements`, dialect.tableChangesInline, what the connector sends): the values
+ *   as literals (literal.ts), one text-protocol statement, nothing prepared on the server. No bind
+ *   limit applies; at most `rowsPerStatement` rows and at most `maxStatementBytes` bytes of
+ *   statement text (UTF-8, head and tail included), the connector's share of max_allowed_packet.
  */
 import type { Sql, TargetColumn } from '../contract.ts';
+import { sqlLiteral, tupleLiteral } from './literal.ts';
 import type { Bind } from './values.ts';
 
 export type StatementKind = 'truncate' | 'delete' | 'upsert' | 'insert';
@@ -74,4 +82,58 @@ export function valuesList(rows: number, width: number): string {
 /** Target columns by lower-cased name (MySQL column names ignore case). */
 export function targetColumnMap(columns: readonly TargetColumn[]): Map<string, TargetColumn> {
   return new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+}
+
+/**
+ * One multi-row statement before chunking and rendering: `head`, the rows separated by ', ', then
+ * `tail`. Rows are '(a, b)' tuples, or bare values when `tuples` is false (a one-column IN list).
+ */
+export interface RowsStatement {
+  readonly kind: Exclude<StatementKind, 'truncate'>;
+  readonly head: string;
+  readonly tail: string;
+  /** Binds per row. */
+  readonly width: number;
+  readonly tuples: boolean;
+  readonly rows: readonly (readonly Bind[])[];
+}
+
+/** With placeholders: chunked by rows, binds and bound bytes (chunkRows). */
+export function boundStatements(s: RowsStatement, limits: ChunkLimits): MysqlSql[] {
+  const one = s.tuples ? placeholders(s.width) : '?';
+  return chunkRows(s.rows, s.width, limits).map((chunk) => ({
+    text: s.head + Array.from({ length: chunk.length }, () => one).join(', ') + s.tail,
+    values: chunk.flat(),
+    kind: s.kind,
+    rows: chunk.length,
+  }));
+}
+
+const SEPARATOR = ', ';
+
+/**
+ * With the values inlined as literals (no binds): at most rowsPerStatement rows and at most
+ * maxStatementBytes bytes of text. A single row longer than that goes alone (the server then
+ * rejects it: ER_NET_PACKET_TOO_LARGE, a data error).
+ */
+export function inlineStatements(s: RowsStatement, limits: Pick<ChunkLimits, 'rowsPerStatement' | 'maxStatementBytes'>): MysqlSql[] {
+  const perStatement = Math.max(1, limits.rowsPerStatement);
+  const fixed = Buffer.byteLength(s.head, 'utf8') + Buffer.byteLength(s.tail, 'utf8');
+  const out: MysqlSql[] = [];
+  let parts: string[] = [];
+  let bytes = fixed;
+  const flush = (): void => {
+    out.push({ text: s.head + parts.join(SEPARATOR) + s.tail, values: [], kind: s.kind, rows: parts.length });
+    parts = [];
+    bytes = fixed;
+  };
+  for (const row of s.rows) {
+    const text = s.tuples ? tupleLiteral(row) : sqlLiteral(row[0] ?? null);
+    const size = Buffer.byteLength(text, 'utf8');
+    if (parts.length > 0 && (parts.length >= perStatement || bytes + SEPARATOR.length + size > limits.maxStatementBytes)) flush();
+    bytes += (parts.length > 0 ? SEPARATOR.length : 0) + size;
+    parts.push(text);
+  }
+  if (parts.length > 0) flush();
+  return out;
 }

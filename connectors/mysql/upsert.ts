@@ -12,13 +12,16 @@
  * ON DUPLICATE KEY UPDATE fires on ANY unique key of the target: a target with unique keys beyond
  * the primary key may update a different row than the source key names.
  *
+ * The statements are built once (RowsStatement) and rendered with placeholders (tableChanges) or
+ * with the values as literals (tableChangesInline, what the connector sends): statement.ts.
+ *
  * Rows whose value of a column is UNCHANGED (or absent) are grouped by the set of columns they
  * do provide; each group's statement leaves the other columns out of both the insert list (a new
  * row gets the column default) and the update list (an existing row keeps its value).
  */
 import { isUnchanged, type Row, type Value } from '../core/value.ts';
 import { quoteIdentifier } from './identifiers.ts';
-import { chunkRows, valuesList, type MysqlSql } from './statement.ts';
+import type { RowsStatement } from './statement.ts';
 import type { Bind } from './values.ts';
 import { dataError, type WriteContext } from './write-context.ts';
 
@@ -44,7 +47,9 @@ export function statementColumns(schemaColumns: readonly string[], keyColumns: r
     }
   };
   keyColumns.forEach(add);
-  for (const row of rows) Object.keys(row).forEach(add);
+  for (const row of rows) {
+    for (const name in row) if (!seen.has(name)) add(name);
+  }
   return out;
 }
 
@@ -55,12 +60,20 @@ function provided(v: Value | symbol | undefined): boolean {
 /** Rows grouped by the columns they provide, in first-seen order; each group keeps row order. */
 export function groupByProvidedColumns(columns: readonly string[], rows: readonly Row[]): { columns: string[]; rows: Row[] }[] {
   const groups = new Map<string, { columns: string[]; rows: Row[] }>();
+  // Most rows provide every column: their signature is found without building one.
+  const all = '1'.repeat(columns.length);
   for (const row of rows) {
-    const present = columns.map((c) => provided(row[c]));
-    const signature = present.map((p) => (p ? '1' : '0')).join('');
+    let signature = all;
+    for (let i = 0; i < columns.length; i++) {
+      if (!provided(row[columns[i] as string])) {
+        signature = columns.map((c) => (provided(row[c]) ? '1' : '0')).join('');
+        break;
+      }
+    }
     let g = groups.get(signature);
     if (g === undefined) {
-      g = { columns: columns.filter((_c, i) => present[i]), rows: [] };
+      const present = signature;
+      g = { columns: columns.filter((_c, i) => present.charCodeAt(i) === 49), rows: [] };
       groups.set(signature, g);
     }
     g.rows.push(row);
@@ -82,8 +95,9 @@ function onDuplicate(ctx: WriteContext, columns: readonly string[], keyColumns: 
   return `${ctx.options.rowAlias ? ` AS ${ROW_ALIAS}` : ''} ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
 }
 
-export function upsertSql(ctx: WriteContext, input: UpsertInput): MysqlSql[] {
-  const out: MysqlSql[] = [];
+/** The upsert / append statements of the rows, one per group of provided columns, before chunking. */
+export function upsertStatements(ctx: WriteContext, input: UpsertInput): RowsStatement[] {
+  const out: RowsStatement[] = [];
   if (input.rows.length === 0) return out;
   for (const group of groupByProvidedColumns(input.columns, input.rows)) {
     if (group.columns.length === 0) continue;
@@ -97,12 +111,14 @@ export function upsertSql(ctx: WriteContext, input: UpsertInput): MysqlSql[] {
     const encoded = group.rows.map((row) =>
       group.columns.map((c, i): Bind => (encoders[i] as (typeof encoders)[number])(row[c] as Value)),
     );
-    const head = `INSERT INTO ${ctx.sqlName} (${group.columns.map(quoteIdentifier).join(', ')}) VALUES `;
-    const tail = input.mode === 'upsert' ? onDuplicate(ctx, group.columns, input.keyColumns) : '';
-    const kind = input.mode === 'upsert' ? ('upsert' as const) : ('insert' as const);
-    for (const chunk of chunkRows(encoded, group.columns.length, ctx.options)) {
-      out.push({ text: head + valuesList(chunk.length, group.columns.length) + tail, values: chunk.flat(), kind, rows: chunk.length });
-    }
+    out.push({
+      kind: input.mode === 'upsert' ? 'upsert' : 'insert',
+      head: `INSERT INTO ${ctx.sqlName} (${group.columns.map(quoteIdentifier).join(', ')}) VALUES `,
+      tail: input.mode === 'upsert' ? onDuplicate(ctx, group.columns, input.keyColumns) : '',
+      width: group.columns.length,
+      tuples: true,
+      rows: encoded,
+    });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /**
- * Value -> the bind parameter mysql2 sends (binary protocol, server-side prepared statements), for
- * the source column's type and, where the storage differs, the target column's type.
+ * Value -> the bind of a column, for the source column's type and, where the storage differs, the
+ * target column's type. The data statements send binds as literals (literal.ts, text protocol);
+ * the bound form (dialect.tableChanges) sends the same binds as prepared-statement parameters.
  *
  * | kind | bind |
  * | --- | --- |

@@ -6,8 +6,15 @@
  *            exactly 1 row, else ROLLBACK and OffsetConflictError. They go FIRST: the offset rows
  *            stay locked for the whole transaction, so a second writer of the same partitions
  *            waits and then fails the compare-and-set, before it has written any row.
- *   every table: truncate (DELETE), deletes, upserts (dialect.tableChanges)
+ *   every table: truncate (DELETE), deletes, upserts (dialect.tableChangesInline)
  *   COMMIT
+ *
+ * The data statements go over the text protocol (conn.query) with their values inlined as
+ * literals by the dialect (literal.ts), never as server-side prepared statements: every distinct
+ * row count would be a statement of its own, with up to 65,535 placeholders, which the server keeps
+ * open and mysql2 caches with one column definition per placeholder (RSS grew to 2 GB draining a
+ * backlog). The offset statements have two fixed shapes and stay prepared (conn.execute).
+ * A failed data statement's text (which holds row values) is removed from the driver error.
  *
  * Any failure: ROLLBACK and a TargetError naming the table and the statement kind, with the
  * dialect's classification. `state.broken` tells the caller to destroy the connection instead of
@@ -71,14 +78,22 @@ async function writeOffset(conn: PoolConnection, dialect: MysqlDialect, groupId:
   );
 }
 
+/** mysql2 puts the statement text on its errors: with inlined values, that is row data (and megabytes). */
+function withoutStatementText(err: unknown, sql: MysqlSql): unknown {
+  if (typeof err === 'object' && err !== null && 'sql' in err) {
+    err.sql = `${statementText(sql)} (statement text not kept: it holds row values)`;
+  }
+  return err;
+}
+
 async function writeTable(conn: PoolConnection, dialect: MysqlDialect, changes: TableChanges): Promise<void> {
   const table = dialect.tableText(changes.table);
-  const statements = dialect.tableChanges(changes);
+  const statements = dialect.tableChangesInline(changes);
   for (const sql of statements) {
     try {
-      await conn.execute(sql.text, sql.values as Bind[]);
+      await conn.query(sql.text);
     } catch (err) {
-      throw wrap(dialect, `writing to ${table}: ${statementText(sql)}`, err, table);
+      throw wrap(dialect, `writing to ${table}: ${statementText(sql)}`, withoutStatementText(err, sql), table);
     }
   }
 }

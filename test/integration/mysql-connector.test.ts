@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { createConnection, createPool, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
 import type { ColumnSchema, ColumnType } from '../../connectors/core/column-type.ts';
 import { OffsetConflictError, TargetError, type CdcSinkError } from '../../connectors/core/errors.ts';
 import { UNCHANGED, newRow, type Row, type Unchanged, type Value } from '../../connectors/core/value.ts';
 import type { PartitionOffset, TableChanges, TargetTableRef, WriteBatch } from '../../connectors/contract.ts';
 import { createMysqlConnector, type MysqlConnector } from '../../connectors/mysql/index.ts';
+import { mysqlOptionsSchema } from '../../connectors/mysql/options.ts';
+import { SESSION_SETUP_SQL, parseMysqlUrl, poolOptions } from '../../connectors/mysql/pool-config.ts';
 
 const BASE = (process.env.MYSQL_TEST_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '');
 const DB = 'it_myconn';
@@ -439,6 +441,8 @@ describe('mysql connector: large batches', () => {
     const rows = Array.from({ length: 3000 }, (_, r) => row(Object.fromEntries(c.map((x, i) => [x.name, i === 0 ? r : r + i]))));
     const ch = await changes(conn, t, c, ['c0'], { upserts: rows });
     assert.deepEqual(conn.dialect.tableChanges(ch).map((s) => s.rows), [936, 936, 936, 192]);
+    // What the connector sends: inline literals, no bind limit, rowsPerStatement (1000) rows a statement.
+    assert.deepEqual(conn.dialect.tableChangesInline(ch).map((s) => s.rows), [1000, 1000, 1000]);
     await conn.write(batch('g-wide', [ch], [{ topic: 'wide', partition: 0, nextOffset: '3000', expected: null }]));
     const [r] = await query(`SELECT COUNT(*) AS n, SUM(c0) AS s0, SUM(c69) AS s69, MAX(c69) AS m FROM ${DB}.wide`);
     assert.equal(Number(r?.n), 3000);
@@ -459,5 +463,203 @@ describe('mysql connector: large batches', () => {
     const c3 = createMysqlConnector({ url: 'mysql://root@127.0.0.1:1/x', connectTimeoutMs: 2000 });
     await assert.rejects(c3.connect(), (err: unknown) => err instanceof TargetError && err.kind === 'retriable' && err.code === 'CDC_TARGET_CONNECTION');
     await c3.close();
+  });
+});
+
+/** Session status counters of the (only) connection a pool holds: exact, whatever other sessions do. */
+async function sessionStatus(pool: Pool): Promise<Record<string, number>> {
+  const [rows] = await pool.query<RowDataPacket[]>("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute', 'Com_insert')");
+  return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
+}
+
+/**
+ * Writes TableChanges the way the connector did before client-side formatting (placeholders +
+ * conn.execute), on a connection of its own; returns that session's status counters.
+ */
+async function writeBound(c: MysqlConnector, all: readonly TableChanges[]): Promise<Record<string, number>> {
+  const options = mysqlOptionsSchema.parse({ url: `${BASE}/${DB}` });
+  const pool = createPool({ ...poolOptions(options, parseMysqlUrl(options.url)), connectionLimit: 1 });
+  try {
+    const pc = await pool.getConnection();
+    await pc.query(SESSION_SETUP_SQL);
+    for (const ch of all) {
+      for (const sql of c.dialect.tableChanges(ch)) await pc.execute(sql.text, sql.values as never[]);
+    }
+    pc.release();
+    return await sessionStatus(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+describe('mysql connector: data statements over the text protocol', () => {
+  test('many batches of varying row counts: the server prepares a bounded number of statements', async () => {
+    const t = { schema: null, name: 'varying' };
+    const c = [col('id', { kind: 'int', bits: 64 }, false), col('n', { kind: 'int', bits: 32 }), col('s', { kind: 'string' }), col('d', { kind: 'decimal', precision: 20, scale: 4 })];
+    await createTable(conn, t, c, ['id']);
+    const rowsOf = (count: number, base: number) =>
+      Array.from({ length: count }, (_, i) => row({ id: BigInt(base + i), n: i, s: `r${i}'`, d: `${i}.5` }));
+
+    // The measure sees prepares: the bound form with 20 distinct row counts prepares 20 statements.
+    const control = await writeBound(conn, await Promise.all(Array.from({ length: 20 }, async (_, i) => changes(conn, t, c, ['id'], { upserts: rowsOf(i + 1, 1_000_000) }))));
+    assert.ok((control.Com_stmt_prepare ?? 0) >= 20, `the bound form prepared ${control.Com_stmt_prepare} statements`);
+
+    // One connection, so its session's counters are the connector's own.
+    const writer = createMysqlConnector({ url: `${BASE}/${DB}`, poolSize: 1 });
+    try {
+      await writer.connect();
+      let expected: string | null = null;
+      let total = 0;
+      // 120 batches, every one with another row count (1..1500), most with deletes of another count.
+      for (let b = 0; b < 120; b++) {
+        const count = 1 + ((b * 37) % 1500);
+        const deletes = total === 0 ? [] : Array.from({ length: (b * 13) % 50 }, (_, i) => row({ id: BigInt(total - i - 1) }));
+        const ch = await changes(writer, t, c, ['id'], { upserts: rowsOf(count, total), deletes });
+        const nextOffset = String(b + 1);
+        await writer.write(batch('g-varying', [ch], [{ topic: 'varying', partition: 0, nextOffset, expected }]));
+        expected = nextOffset;
+        total += count;
+      }
+      const pool = (writer as unknown as { pool: Pool | null }).pool;
+      assert.ok(pool, 'the connector has a pool');
+      const status = await sessionStatus(pool);
+      // Prepared: the fixed statements only (describeTable's two, the offset insert and compare-and-set),
+      // where the bound form needed one per distinct row count (over 120 here).
+      assert.ok((status.Com_stmt_prepare ?? Infinity) <= 6, `the connector's session prepared ${status.Com_stmt_prepare} statements`);
+      assert.ok((status.Com_insert ?? 0) >= 120, `${status.Com_insert} INSERT statements were sent as text`);
+      assert.equal(Number((await query(`SELECT COUNT(*) AS n FROM ${DB}.varying WHERE id < 1000000`))[0]?.n) > 0, true);
+      assert.deepEqual(await writer.readOffsets('g-varying'), [{ topic: 'varying', partition: 0, nextOffset: '120' }]);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  test('edge values land exactly, and exactly as prepared statements land them', async () => {
+    const ddl = (name: string) =>
+      `CREATE TABLE ${DB}.${name} (id BIGINT PRIMARY KEY, d DECIMAL(38,18) NULL, u64 BIGINT UNSIGNED NULL, i64 BIGINT NULL, ` +
+      `ts DATETIME(6) NULL, tstz DATETIME(6) NULL, u BINARY(16) NULL, b BLOB NULL, j JSON NULL, s LONGTEXT NULL, vs VARCHAR(100) NULL, ` +
+      `f DOUBLE NULL, f32 FLOAT NULL, bl BOOLEAN NULL, bits BIT(9) NULL, dflt VARCHAR(10) NULL DEFAULT 'dflt', nn VARCHAR(10) NULL DEFAULT 'dflt')`;
+    await query(ddl('edge_inline'));
+    await query(ddl('edge_bound'));
+    const c = [
+      col('id', { kind: 'int', bits: 64 }, false),
+      col('d', { kind: 'decimal', precision: 38, scale: 18 }),
+      col('u64', { kind: 'decimal', precision: 20, scale: 0 }),
+      col('i64', { kind: 'int', bits: 64 }),
+      col('ts', { kind: 'timestamp', precision: 6 }),
+      col('tstz', { kind: 'timestamptz' }),
+      col('u', { kind: 'uuid' }),
+      col('b', { kind: 'bytes' }),
+      col('j', { kind: 'json' }),
+      col('s', { kind: 'string' }),
+      col('vs', { kind: 'string', maxLength: 100 }),
+      col('f', { kind: 'float', bits: 64 }),
+      col('f32', { kind: 'float', bits: 32 }),
+      col('bl', { kind: 'boolean' }),
+      col('bits', { kind: 'bits', length: 9 }),
+      col('dflt', { kind: 'string' }),
+      col('nn', { kind: 'string' }),
+    ];
+    const blob = Buffer.from([0x00, 0x27, 0x5c, 0x22, 0x1a, 0x0a, 0x0d, 0x3f, 0xff, 0x00, 0x27]);
+    const json = '{"name":"Zoë 😀 日本","q":"it\'s \\"x\\" \\\\ end"}';
+    const text = "back\\slash 'quote' \"dq\" \\' \0 \x1a \n\r\t ? -- /* */ # `bt` 😀";
+    const rows = [
+      row({
+        id: 1n, d: '99999999999999999999.999999999999999999', u64: '18446744073709551615', i64: 9223372036854775807n,
+        ts: '2024-02-29T23:59:59.999999', tstz: '2024-02-29T23:59:59.999999Z', u: 'f47ac10b-58cc-4372-a567-0e02b2c3d479',
+        b: blob, j: json, s: text, vs: 'ünïcödé ✓ \\', f: 0.30000000000000004, f32: 0.1, bl: true, bits: '100000001', dflt: UNCHANGED, nn: null,
+      }),
+      row({
+        id: 2n, d: '-0.000000000000000001', u64: '0', i64: -9223372036854775808n, ts: '0001-01-01T00:00:00',
+        tstz: '1970-01-01T00:00:00.000001+01:00', u: '00000000-0000-0000-0000-000000000000', b: Buffer.alloc(0), j: '[]',
+        s: '', vs: '', f: 5e-324, f32: -3.4028234663852886e38, bl: false, bits: '000000000', dflt: UNCHANGED, nn: null,
+      }),
+      row(Object.fromEntries(c.map((x) => [x.name, x.name === 'id' ? 3n : null]))),
+      ...[1.7976931348623157e308, 123456789012345680000, 1e21, 1e-7, -2.2250738585072014e-308, 2 ** 53 + 2].map((f, i) =>
+        row({ id: BigInt(10 + i), f, f32: f === 1e-7 ? 1.401298464324817e-45 : 1.5 }),
+      ),
+    ];
+    await conn.write(batch('g-edge', [await changes(conn, { schema: null, name: 'edge_inline' }, c, ['id'], { upserts: rows })]));
+    await writeBound(conn, [await changes(conn, { schema: null, name: 'edge_bound' }, c, ['id'], { upserts: rows })]);
+
+    const names = c.map((x) => x.name).filter((n) => n !== 'id');
+    const same = names.map((n) => `a.\`${n}\` <=> b.\`${n}\` AND CAST(a.\`${n}\` AS BINARY) <=> CAST(b.\`${n}\` AS BINARY)`).join(' AND ');
+    const [counts] = await query(
+      `SELECT (SELECT COUNT(*) FROM ${DB}.edge_inline) AS n, (SELECT COUNT(*) FROM ${DB}.edge_bound) AS m, ` +
+        `(SELECT COUNT(*) FROM ${DB}.edge_inline a JOIN ${DB}.edge_bound b USING (id) WHERE ${same}) AS equal`,
+    );
+    assert.deepEqual([Number(counts?.n), Number(counts?.m), Number(counts?.equal)], [rows.length, rows.length, rows.length]);
+
+    const got = await query(
+      `SELECT id, CAST(d AS CHAR) AS d, CAST(u64 AS CHAR) AS u64, CAST(i64 AS CHAR) AS i64, ts, tstz, HEX(u) AS u, HEX(b) AS b, ` +
+        `CAST(j AS CHAR) AS j, s, vs, bl, bits + 0 AS bits, dflt, nn FROM ${DB}.edge_inline WHERE id < 10 ORDER BY id`,
+    );
+    assert.deepEqual(got.map((r) => ({ ...r })), [
+      {
+        id: '1', d: '99999999999999999999.999999999999999999', u64: '18446744073709551615', i64: '9223372036854775807',
+        ts: '2024-02-29 23:59:59.999999', tstz: '2024-02-29 23:59:59.999999', u: 'F47AC10B58CC4372A5670E02B2C3D479',
+        b: blob.toString('hex').toUpperCase(), j: json, s: text, vs: 'ünïcödé ✓ \\', bl: 1, bits: '257', dflt: 'dflt', nn: null,
+      },
+      {
+        id: '2', d: '-0.000000000000000001', u64: '0', i64: '-9223372036854775808', ts: '0001-01-01 00:00:00.000000',
+        tstz: '1969-12-31 23:00:00.000001', u: '00000000000000000000000000000000', b: '', j: '[]', s: '', vs: '', bl: 0, bits: '0',
+        dflt: 'dflt', nn: null,
+      },
+      { id: '3', d: null, u64: null, i64: null, ts: null, tstz: null, u: null, b: null, j: null, s: null, vs: null, bl: null, bits: null, dflt: null, nn: null },
+    ]);
+    // Doubles through the binary protocol: the exact bits, compared as JavaScript numbers.
+    const [doubles] = await admin.execute<RowDataPacket[]>(`SELECT id, f, f32 FROM ${DB}.edge_inline WHERE f IS NOT NULL ORDER BY id`);
+    assert.deepEqual(
+      doubles.map((r) => [String(r.id), r.f as number, r.f32 as number]),
+      [
+        ['1', 0.30000000000000004, Math.fround(0.1)],
+        ['2', 5e-324, Math.fround(-3.4028234663852886e38)],
+        ['10', 1.7976931348623157e308, 1.5],
+        ['11', 123456789012345680000, 1.5],
+        ['12', 1e21, 1.5],
+        ['13', 1e-7, Math.fround(1.401298464324817e-45)],
+        ['14', -2.2250738585072014e-308, 1.5],
+        ['15', 2 ** 53 + 2, 1.5],
+      ],
+    );
+  });
+
+  test('a batch of statement text beyond max_allowed_packet is split by bytes, escapes and hex counted', async () => {
+    const [p] = await query('SELECT @@max_allowed_packet AS p');
+    const packet = Number(p?.p);
+    const t = { schema: null, name: 'escapes_big' };
+    const c = [col('id', { kind: 'int', bits: 64 }, false), col('s', { kind: 'string' }), col('b', { kind: 'bytes' })];
+    await createTable(conn, t, c, ['id']);
+    // Each row: 150,000 characters that escape to 300,000 bytes, and 200,000 bytes sent as 400,000 hex digits.
+    const n = Math.ceil((packet * 1.5) / 700_000);
+    const s = (i: number) => `${String(i).padStart(6, '0')}${"'".repeat(100_000)}${'\\'.repeat(49_994)}`;
+    const rows = Array.from({ length: n }, (_, i) => row({ id: BigInt(i), s: s(i), b: Buffer.alloc(200_000, i % 2 === 0 ? 0x27 : 0x5c) }));
+    const ch = await changes(conn, t, c, ['id'], { upserts: rows });
+    const statements = conn.dialect.tableChangesInline(ch);
+    assert.ok(statements.length >= 2, `${statements.length} statements`);
+    for (const st of statements) assert.ok(Buffer.byteLength(st.text) < packet, `a statement of ${Buffer.byteLength(st.text)} bytes`);
+    await conn.write(batch('g-big', [ch]));
+    const got = await query(`SELECT id, LENGTH(s) AS ls, MD5(s) AS ms, LENGTH(b) AS lb, HEX(SUBSTRING(b, 1, 2)) AS hb FROM ${DB}.escapes_big ORDER BY id`);
+    assert.equal(got.length, n);
+    const { createHash } = await import('node:crypto');
+    got.forEach((r, i) => {
+      assert.deepEqual([Number(r.ls), r.ms, Number(r.lb), r.hb], [150_000, createHash('md5').update(s(i)).digest('hex'), 200_000, i % 2 === 0 ? '2727' : '5C5C']);
+    });
+  });
+
+  test("a failed data statement's error keeps neither the statement text nor its values", async () => {
+    const t = { schema: null, name: 'short_codes' };
+    const c = [col('id', { kind: 'int', bits: 32 }, false), col('code', { kind: 'string', maxLength: 3 }, false)];
+    await createTable(conn, t, c, ['id']);
+    const secret = 'SECRET-VALUE-42';
+    const err = await conn.write(batch('g-short', [await changes(conn, t, c, ['id'], { upserts: [row({ id: 1, code: secret })] })])).then(
+      () => assert.fail('the write must fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof TargetError && err.kind === 'data', String(err));
+    assert.match(err.message, /writing to it_myconn\.short_codes: upsert of 1 row failed: ER_DATA_TOO_LONG 1406/);
+    const cause = err.cause as { sql?: unknown };
+    assert.equal(typeof cause.sql, 'string');
+    for (const text of [err.message, String(cause.sql), JSON.stringify(cause)]) assert.ok(!text.includes(secret), text);
   });
 });

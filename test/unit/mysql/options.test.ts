@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { CdcSinkError } from '../../../connectors/core/errors.ts';
 import { mysqlConnectorDefinition } from '../../../connectors/mysql/index.ts';
 import { mysqlOptionsSchema } from '../../../connectors/mysql/options.ts';
-import { parseMysqlUrl, poolOptions, sslConfig } from '../../../connectors/mysql/pool-config.ts';
+import { parseMysqlUrl, poolOptions, queryFormat, sslConfig } from '../../../connectors/mysql/pool-config.ts';
 import { binaryCollation, parseServerVersion, supportsRowAlias, versionAtLeast } from '../../../connectors/mysql/server-version.ts';
 
 describe('mysql options', () => {
@@ -73,8 +73,16 @@ describe('mysql options', () => {
     assert.equal(p.connectionLimit, 7);
     assert.equal(p.database, 'db');
     assert.equal(p.resetOnRelease, false);
-    assert.equal(p.maxPreparedStatements, 256);
+    assert.equal(p.maxPreparedStatements, 16);
     assert.equal(p.ssl, undefined);
+    assert.equal(p.queryFormat, queryFormat);
+  });
+
+  test('queryFormat: without values the text goes as it is; with values, mysql2 format()', () => {
+    const inline = "INSERT INTO `t?` (`a`) VALUES ('?'), ('it\\'s ?')";
+    assert.equal(queryFormat(inline, []), inline);
+    assert.equal(queryFormat(inline, undefined), inline);
+    assert.equal(queryFormat('SELECT ?, ?, ?', [1, "a'", null]), "SELECT 1, 'a\\'', NULL");
   });
 
   test('ssl modes', () => {
