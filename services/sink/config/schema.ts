@@ -100,6 +100,13 @@ export const batchSchema = z
   .strictObject({
     maxRows: z.number().int().min(1).max(1_000_000).default(5000).describe('Flush a partition once it buffers this many events'),
     maxAgeMs: z.number().int().min(1).max(600_000).default(500).describe('Flush a partition once its oldest buffered event is this old'),
+    flushWhenCaughtUp: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Flush a partition as soon as its buffered records reach the end of the partition (nothing more waiting in Kafka), ' +
+          'instead of waiting for maxAgeMs: low lag at low traffic; under a backlog batches still fill to maxRows/maxBytes',
+      ),
     maxBytes: z
       .number()
       .int()

@@ -144,7 +144,10 @@ export class PartitionWorker {
       }
     }
     if (replays > 0) telemetry.skipped(this.topic, 'already-applied', replays);
-    if (this.active && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= batch.maxAgeMs) {
+    // At the head of the partition nothing more is coming to batch with: write now instead of
+    // waiting out maxAgeMs. Under a backlog the fetches are full and batches fill by rows or bytes.
+    const due = this.buffer.ageMs(this.now()) >= batch.maxAgeMs || (batch.flushWhenCaughtUp && hooks.caughtUp());
+    if (this.active && this.buffer.records > 0 && due) {
       await this.flushNow(() => hooks.heartbeat());
     }
   }

@@ -49,6 +49,8 @@ export interface BatchHooks {
   /** False once the consumer stops or the partition was revoked: stop processing this batch. */
   isActive(): boolean;
   resolveOffset(offset: string): void;
+  /** True when these records reach the partition's high watermark: nothing more is waiting in Kafka. */
+  caughtUp(): boolean;
 }
 
 export interface PipelineDeps {
@@ -62,7 +64,7 @@ export interface PipelineDeps {
   readonly connector: Connector;
   readonly kafka: KafkaControl;
   readonly telemetry: Telemetry;
-  readonly batch: { readonly maxRows: number; readonly maxAgeMs: number; readonly maxBytes: number };
+  readonly batch: { readonly maxRows: number; readonly maxAgeMs: number; readonly maxBytes: number; readonly flushWhenCaughtUp: boolean };
   readonly retry: RetryPolicy;
   /** null: no dead-letter topic; data errors stop (or pause). */
   readonly deadLetter: DeadLetterSink | null;

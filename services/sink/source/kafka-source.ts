@@ -154,6 +154,7 @@ export class KafkaSource implements KafkaControl {
       heartbeat: () => this.kafkaCall(() => payload.heartbeat()),
       isActive: () => payload.isRunning() && !payload.isStale(),
       resolveOffset: (offset) => payload.resolveOffset(offset),
+      caughtUp: () => batch.offsetLag() === '0',
     });
     this.telemetry.consumerLag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }

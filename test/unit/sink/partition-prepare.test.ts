@@ -36,7 +36,7 @@ function setup(prepare: (records: readonly KafkaRecord[]) => Promise<void>, sign
       await prepare(rs);
     },
     telemetry,
-    batch: { maxRows: 1000, maxAgeMs: 600_000, maxBytes: 1 << 30 },
+    batch: { maxRows: 1000, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp: false },
     retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 0 },
     deadLetter: null,
     onTableFailure: 'stop',
@@ -54,6 +54,7 @@ function setup(prepare: (records: readonly KafkaRecord[]) => Promise<void>, sign
       return Promise.resolve();
     },
     isActive: () => true,
+    caughtUp: () => false,
     resolveOffset: (o) => log.push(`resolve ${o}`),
   };
   return { deps, hooks, log, telemetry };
