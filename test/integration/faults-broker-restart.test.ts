@@ -16,8 +16,9 @@ import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import type { App } from '../../services/sink/app.ts';
 import { DebeziumTable } from '../support/debezium-events.ts';
-import type { ChangeRecord } from '../support/debezium-events.ts';
 import { createTopics, produce, topicEndOffsets, uniqueName } from '../support/kafka.ts';
+import { LEDGER_TABLES_CONFIG, checkLedger, ledgerTables, ledgerWorkload, storedOffsetsTotal } from '../support/ledger.ts';
+import type { LedgerPart } from '../support/ledger.ts';
 import { dropSchema, query, waitFor } from '../support/postgres.ts';
 import { LogCapture, REPO_ROOT, spawnSink, startSink } from '../support/sink.ts';
 
@@ -31,60 +32,9 @@ const broker = (script: 'start' | 'stop', ...args: string[]) =>
 const id = uniqueName('brk');
 const schema = `it_${id}`;
 const group = `${id}-g`;
-const accounts = new DebeziumTable({
-  prefix: id,
-  schema: 'public',
-  table: 'accounts',
-  key: ['id'],
-  fields: [
-    { name: 'id', type: 'int64', optional: false },
-    { name: 'balance', type: { decimal: { precision: 18, scale: 2 } } },
-    { name: 'version', type: 'int32' },
-  ],
-});
-const journal = new DebeziumTable({
-  prefix: id,
-  schema: 'public',
-  table: 'journal',
-  key: [],
-  fields: [
-    { name: 'seq', type: 'int64', optional: false },
-    { name: 'amount', type: { decimal: { precision: 18, scale: 2 } } },
-  ],
-});
-
-/** Events for both tables, in `phases` parts; the expected accounts state after all of them. */
-function workload(perTable: number, keys: number, phases: number) {
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const state = new Map<number, { balance: string; version: number }>();
-  const parts: { accounts: ChangeRecord[]; journal: ChangeRecord[] }[] = [];
-  for (let p = 0; p < phases; p++) {
-    const acc: ChangeRecord[] = [];
-    for (let i = 0; i < perTable / phases; i++) {
-      const k = Math.floor(rand() * keys);
-      const cur = state.get(k);
-      if (cur && rand() < 0.07) {
-        state.delete(k);
-        acc.push(accounts.delete({ id: BigInt(k) }), accounts.tombstone({ id: BigInt(k) }));
-        continue;
-      }
-      const next = { balance: (Math.round(rand() * 1e6) / 100).toFixed(2), version: (cur?.version ?? 0) + 1 };
-      state.set(k, next);
-      acc.push(cur ? accounts.update({ id: BigInt(k), ...next }) : accounts.insert({ id: BigInt(k), ...next }));
-    }
-    const base = (p * perTable) / phases;
-    const jr = Array.from({ length: perTable / phases }, (_, i) => journal.insert({ seq: BigInt(base + i), amount: `${base + i}.25` }));
-    parts.push({ accounts: acc, journal: jr });
-  }
-  return { parts, expected: new Map([...state].map(([k, v]) => [String(k), `${v.balance}|${v.version}`])) };
-}
-
-/** Sum of the next offsets stored in the target (the topics are fresh: it equals the records applied). */
-async function storedTotal(): Promise<number> {
-  const rows = await query<{ s: string | null }>(`SELECT sum(next_offset)::text AS s FROM "${schema}".cdc_sink_offsets WHERE consumer_group = $1`, [group]).catch(() => [{ s: null }]);
-  return Number(rows[0]?.s ?? '0');
-}
+const tables = ledgerTables(id);
+const { accounts, journal } = tables;
+const storedTotal = () => storedOffsetsTotal(schema, group);
 
 describe('the Kafka broker restarts mid-stream', { timeout: 900_000 }, () => {
   let app: App | null = null;
@@ -103,22 +53,22 @@ describe('the Kafka broker restarts mid-stream', { timeout: 900_000 }, () => {
 
   test('the same sink reconnects by itself and the target ends exactly at the expected state', async () => {
     const PER_TABLE = 30_000;
-    const { parts, expected } = workload(PER_TABLE, 600, 2);
-    const [first, second] = parts as [(typeof parts)[0], (typeof parts)[0]];
-    await createTopics(kafka, [accounts.topic, journal.topic], 3);
+    const { parts, expected } = ledgerWorkload(tables, { perTable: PER_TABLE, keys: 600, seed: 7, parts: 2, cents: '25' });
+    const [first, second] = parts as [LedgerPart, LedgerPart];
+    await createTopics(kafka, tables.topics, 3);
     await produce(kafka, accounts.topic, first.accounts);
     await produce(kafka, journal.topic, first.journal);
 
     const logs = new LogCapture('info');
     ({ app } = await startSink(
       {
-        topics: [accounts.topic, journal.topic],
+        topics: tables.topics,
         groupId: group,
         schema,
         extra: {
           kafka: { brokers: [`127.0.0.1:${PORT}`], partitionsConsumedConcurrently: 2, maxBytesPerPartition: 64 * 1024 },
           batch: { maxRows: 200, maxAgeMs: 50 },
-          tables: { map: [{ source: 'public.journal', mode: 'append' }] },
+          tables: LEDGER_TABLES_CONFIG,
         },
       },
       logs,
@@ -171,14 +121,7 @@ describe('the Kafka broker restarts mid-stream', { timeout: 900_000 }, () => {
     assert.equal(await app.finished, null, 'the sink ended with an error');
     app = null;
 
-    const journalStats = await query<{ n: string; d: string; min: string; max: string }>(
-      `SELECT count(*)::text AS n, count(DISTINCT seq)::text AS d, min(seq)::text AS min, max(seq)::text AS max FROM "${schema}".journal`,
-    );
-    assert.deepEqual(journalStats[0], { n: String(PER_TABLE), d: String(PER_TABLE), min: '0', max: String(PER_TABLE - 1) });
-    const rows = await query<{ id: string; v: string }>(`SELECT id::text, balance::text || '|' || version AS v FROM "${schema}".accounts`);
-    const got = new Map(rows.map((r) => [r.id, r.v]));
-    assert.equal(got.size, expected.size);
-    assert.deepEqual(got, expected);
+    await checkLedger(schema, expected, PER_TABLE);
 
     // Checked last, so that the data checks above report on their own.
     assert.ok(

@@ -8,10 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { DebeziumTable } from '../support/debezium-events.ts';
-import type { ChangeRecord } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, testKafka, uniqueName, withProducer } from '../support/kafka.ts';
-import { dropSchema, query, waitFor } from '../support/postgres.ts';
+import { LEDGER_TABLES_CONFIG, checkLedger, ledgerTables, ledgerWorkload, storedOffsetsTotal } from '../support/ledger.ts';
+import { dropSchema, waitFor } from '../support/postgres.ts';
 import { spawnSink } from '../support/sink.ts';
 
 const kafka = testKafka();
@@ -21,68 +20,20 @@ const group = `${id}-g`;
 const PARTITIONS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const accounts = new DebeziumTable({
-  prefix: id,
-  schema: 'public',
-  table: 'accounts',
-  key: ['id'],
-  fields: [
-    { name: 'id', type: 'int64', optional: false },
-    { name: 'balance', type: { decimal: { precision: 18, scale: 2 } } },
-    { name: 'version', type: 'int32' },
-  ],
-});
-const journal = new DebeziumTable({
-  prefix: id,
-  schema: 'public',
-  table: 'journal',
-  key: [],
-  fields: [
-    { name: 'seq', type: 'int64', optional: false },
-    { name: 'amount', type: { decimal: { precision: 18, scale: 2 } } },
-  ],
-});
-
+const tables = ledgerTables(id);
 const PER_TABLE = 30_000;
 const KEYS = 800;
-
-/** The stream as [topic, record] in production order, and the expected accounts state. */
-function workload(): { stream: [string, ChangeRecord][]; expected: Map<string, string> } {
-  let seed = 99;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const state = new Map<number, { balance: string; version: number }>();
-  const stream: [string, ChangeRecord][] = [];
-  for (let i = 0; i < PER_TABLE; i++) {
-    const k = Math.floor(rand() * KEYS);
-    const cur = state.get(k);
-    if (cur && rand() < 0.07) {
-      state.delete(k);
-      stream.push([accounts.topic, accounts.delete({ id: BigInt(k) })], [accounts.topic, accounts.tombstone({ id: BigInt(k) })]);
-    } else {
-      const next = { balance: (Math.round(rand() * 1e6) / 100).toFixed(2), version: (cur?.version ?? 0) + 1 };
-      state.set(k, next);
-      stream.push([accounts.topic, cur ? accounts.update({ id: BigInt(k), ...next }) : accounts.insert({ id: BigInt(k), ...next })]);
-    }
-    // journal rows spread over the partitions round-robin (no key, like a keyless table)
-    stream.push([journal.topic, { ...journal.insert({ seq: BigInt(i), amount: `${i}.50` }), partition: i % PARTITIONS } as ChangeRecord]);
-  }
-  return { stream, expected: new Map([...state].map(([k, v]) => [String(k), `${v.balance}|${v.version}`])) };
-}
-
-async function storedTotal(): Promise<number> {
-  const rows = await query<{ s: string | null }>(`SELECT sum(next_offset)::text AS s FROM "${schema}".cdc_sink_offsets WHERE consumer_group = $1`, [group]).catch(() => [{ s: null }]);
-  return Number(rows[0]?.s ?? '0');
-}
+const storedTotal = () => storedOffsetsTotal(schema, group);
 
 type Sink = ReturnType<typeof spawnSink>;
 const input = {
-  topics: [accounts.topic, journal.topic],
+  topics: tables.topics,
   groupId: group,
   schema,
   extra: {
     kafka: { sessionTimeoutMs: 8000, partitionsConsumedConcurrently: 3 },
     batch: { maxRows: 300, maxAgeMs: 50 },
-    tables: { map: [{ source: 'public.journal', mode: 'append' }] },
+    tables: LEDGER_TABLES_CONFIG,
     log: { level: 'info' },
   },
 };
@@ -100,14 +51,15 @@ describe('rebalances while events flow (two instances, one group)', { timeout: 9
   const all: Sink[] = [];
   after(async () => {
     for (const s of all) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
-    await deleteTopics(kafka, [accounts.topic, journal.topic]);
+    await deleteTopics(kafka, tables.topics);
     await dropSchema(schema);
   });
 
   test('SIGTERM + restart, kill -9 + restart: the target ends exactly at the expected state', async () => {
     await dropSchema(schema);
-    await createTopics(kafka, [accounts.topic, journal.topic], PARTITIONS);
-    const { stream, expected } = workload();
+    await createTopics(kafka, tables.topics, PARTITIONS);
+    // journal rows spread over the partitions round-robin (no key, like a keyless table)
+    const { stream, expected } = ledgerWorkload(tables, { perTable: PER_TABLE, keys: KEYS, seed: 99, cents: '50', journalPartitions: PARTITIONS });
     const total = stream.length;
 
     let a = await started('A');
@@ -120,9 +72,9 @@ describe('rebalances while events flow (two instances, one group)', { timeout: 9
       for (let i = 0; i < stream.length; i += 400) {
         const chunk = stream.slice(i, i + 400);
         await p.sendBatch({
-          topicMessages: [accounts.topic, journal.topic].map((topic) => ({
+          topicMessages: tables.topics.map((topic) => ({
             topic,
-            messages: chunk.filter(([t]) => t === topic).map(([, r]) => ({ key: r.key, value: r.value, partition: (r as ChangeRecord & { partition?: number }).partition })),
+            messages: chunk.filter(([t]) => t === topic).map(([, r]) => ({ key: r.key, value: r.value, partition: r.partition })),
           })),
         });
         produced += chunk.length;
@@ -175,14 +127,7 @@ describe('rebalances while events flow (two instances, one group)', { timeout: 9
     assert.equal(done, null, `${done?.message}\nA:\n${a.output().slice(-3000)}\nB:\n${b.output().slice(-3000)}`);
     assert.deepEqual(codes, [0, 0], 'the last instances did not stop cleanly');
 
-    const journalStats = await query<{ n: string; d: string; min: string; max: string }>(
-      `SELECT count(*)::text AS n, count(DISTINCT seq)::text AS d, min(seq)::text AS min, max(seq)::text AS max FROM "${schema}".journal`,
-    );
-    assert.deepEqual(journalStats[0], { n: String(PER_TABLE), d: String(PER_TABLE), min: '0', max: String(PER_TABLE - 1) });
-    const rows = await query<{ id: string; v: string }>(`SELECT id::text, balance::text || '|' || version AS v FROM "${schema}".accounts`);
-    const got = new Map(rows.map((r) => [r.id, r.v]));
-    assert.equal(got.size, expected.size);
-    assert.deepEqual(got, expected);
+    await checkLedger(schema, expected, PER_TABLE);
     console.log(`faults: ${faults.join('; ')} (of ${total} records)`);
   });
 });

@@ -16,9 +16,8 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { App } from '../../services/sink/app.ts';
-import { DebeziumTable } from '../support/debezium-events.ts';
-import type { ChangeRecord } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, testKafka, uniqueName, withProducer } from '../support/kafka.ts';
+import { LEDGER_TABLES_CONFIG, checkLedger, ledgerTables, ledgerWorkload, storedOffsetsTotal } from '../support/ledger.ts';
 import { waitFor } from '../support/postgres.ts';
 import { LogCapture, startSink } from '../support/sink.ts';
 
@@ -52,54 +51,9 @@ async function q<T extends Record<string, unknown>>(text: string, values: unknow
   }
 }
 
-const accounts = new DebeziumTable({
-  prefix: id,
-  schema: 'public',
-  table: 'accounts',
-  key: ['id'],
-  fields: [
-    { name: 'id', type: 'int64', optional: false },
-    { name: 'balance', type: { decimal: { precision: 18, scale: 2 } } },
-    { name: 'version', type: 'int32' },
-  ],
-});
-const journal = new DebeziumTable({
-  prefix: id,
-  schema: 'public',
-  table: 'journal',
-  key: [],
-  fields: [
-    { name: 'seq', type: 'int64', optional: false },
-    { name: 'amount', type: { decimal: { precision: 18, scale: 2 } } },
-  ],
-});
+const tables = ledgerTables(id);
 const PER_TABLE = 20_000;
-
-function workload(): { stream: [string, ChangeRecord][]; expected: Map<string, string> } {
-  let seed = 3;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const state = new Map<number, { balance: string; version: number }>();
-  const stream: [string, ChangeRecord][] = [];
-  for (let i = 0; i < PER_TABLE; i++) {
-    const k = Math.floor(rand() * 500);
-    const cur = state.get(k);
-    if (cur && rand() < 0.07) {
-      state.delete(k);
-      stream.push([accounts.topic, accounts.delete({ id: BigInt(k) })], [accounts.topic, accounts.tombstone({ id: BigInt(k) })]);
-    } else {
-      const next = { balance: (Math.round(rand() * 1e6) / 100).toFixed(2), version: (cur?.version ?? 0) + 1 };
-      state.set(k, next);
-      stream.push([accounts.topic, cur ? accounts.update({ id: BigInt(k), ...next }) : accounts.insert({ id: BigInt(k), ...next })]);
-    }
-    stream.push([journal.topic, journal.insert({ seq: BigInt(i), amount: `${i}.75` })]);
-  }
-  return { stream, expected: new Map([...state].map(([k, v]) => [String(k), `${v.balance}|${v.version}`])) };
-}
-
-async function storedTotal(): Promise<number> {
-  const rows = await q<{ s: string | null }>(`SELECT sum(next_offset)::text AS s FROM "${schema}".cdc_sink_offsets WHERE consumer_group = $1`, [group]).catch(() => [{ s: null }]);
-  return Number(rows[0]?.s ?? '0');
-}
+const storedTotal = () => storedOffsetsTotal(schema, group, q);
 
 describe('the target PostgreSQL restarts while events flow', { timeout: 900_000 }, () => {
   let dataDir = '';
@@ -121,7 +75,7 @@ describe('the target PostgreSQL restarts while events flow', { timeout: 900_000 
     ].join('\n'));
     writeFileSync(join(dataDir, 'pg_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
     await pgTool('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', 'start']);
-    await createTopics(kafka, [accounts.topic, journal.topic], 3);
+    await createTopics(kafka, tables.topics, 3);
   });
 
   after(async () => {
@@ -130,22 +84,22 @@ describe('the target PostgreSQL restarts while events flow', { timeout: 900_000 
       await pgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
     }
-    await deleteTopics(kafka, [accounts.topic, journal.topic]);
+    await deleteTopics(kafka, tables.topics);
   });
 
   test('pg_ctl restart -m fast, then -m immediate: not ready during each outage, then exactly the expected rows', async () => {
-    const { stream, expected } = workload();
+    const { stream, expected } = ledgerWorkload(tables, { perTable: PER_TABLE, keys: 500, seed: 3, cents: '75' });
     const total = stream.length;
     const logs = new LogCapture('info');
     ({ app } = await startSink(
       {
-        topics: [accounts.topic, journal.topic],
+        topics: tables.topics,
         groupId: group,
         schema,
         extra: {
           target: { type: 'postgres', url: URL_5434, schema, connectTimeoutMs: 1000, poolSize: 3 },
           batch: { maxRows: 300, maxAgeMs: 50 },
-          tables: { map: [{ source: 'public.journal', mode: 'append' }] },
+          tables: LEDGER_TABLES_CONFIG,
           errors: { retry: { initialDelayMs: 50, maxDelayMs: 1000 } },
         },
       },
@@ -178,7 +132,7 @@ describe('the target PostgreSQL restarts while events flow', { timeout: 900_000 
       for (let i = 0; i < stream.length; i += 300) {
         const chunk = stream.slice(i, i + 300);
         await p.sendBatch({
-          topicMessages: [accounts.topic, journal.topic].map((topic) => ({ topic, messages: chunk.filter(([t]) => t === topic).map(([, r]) => ({ key: r.key, value: r.value })) })),
+          topicMessages: tables.topics.map((topic) => ({ topic, messages: chunk.filter(([t]) => t === topic).map(([, r]) => ({ key: r.key, value: r.value })) })),
         });
         produced += chunk.length;
         await sleep(50);
@@ -215,13 +169,6 @@ describe('the target PostgreSQL restarts while events flow', { timeout: 900_000 
     assert.equal(await app.finished, null, 'the sink ended with an error');
     app = null;
 
-    const journalStats = await q<{ n: string; d: string; min: string; max: string }>(
-      `SELECT count(*)::text AS n, count(DISTINCT seq)::text AS d, min(seq)::text AS min, max(seq)::text AS max FROM "${schema}".journal`,
-    );
-    assert.deepEqual(journalStats[0], { n: String(PER_TABLE), d: String(PER_TABLE), min: '0', max: String(PER_TABLE - 1) });
-    const rows = await q<{ id: string; v: string }>(`SELECT id::text, balance::text || '|' || version AS v FROM "${schema}".accounts`);
-    const got = new Map(rows.map((r) => [r.id, r.v]));
-    assert.equal(got.size, expected.size);
-    assert.deepEqual(got, expected);
+    await checkLedger(schema, expected, PER_TABLE, q);
   });
 });
