@@ -1,23 +1,14 @@
 /** decoder.format avro and decoder.schemaRegistry in the config: validation, environment, masking. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, parseConfig } from '../../../services/sink/config/load.ts';
+import { parseConfig } from '../../../services/sink/config/load.ts';
 import { redact } from '../../../services/sink/config/redact.ts';
+import { problems } from './config-problems.ts';
 
 const minimal = {
   kafka: { topics: ['srv.public.customers'] },
   target: { type: 'postgres', url: 'postgres://app@db:5432/app' },
 };
-
-function problems(fn: () => unknown): { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return [...err.problems];
-  }
-  assert.fail('expected a ConfigError');
-}
 
 describe('config: decoder.format avro', () => {
   test('json stays the default and needs no registry', () => {

@@ -5,21 +5,12 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfigFile, parseConfig } from '../../../services/sink/config/load.ts';
 import { redact } from '../../../services/sink/config/redact.ts';
+import { problems } from './config-problems.ts';
 
 const minimal = {
   kafka: { topics: ['srv.public.customers'] },
   target: { type: 'postgres', url: 'postgres://app:s3cret@db:5432/app' },
 };
-
-function problems(fn: () => unknown): { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return [...err.problems];
-  }
-  assert.fail('expected a ConfigError');
-}
 
 describe('config', () => {
   test('defaults fill a minimal config', () => {
