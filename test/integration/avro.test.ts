@@ -11,8 +11,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../../services/sink/app.ts';
 import { avroTwin } from '../support/avro-data.ts';
+import { CUSTOMER_FIELDS, customer } from '../support/customers.ts';
 import { DebeziumTable, TOAST } from '../support/debezium-events.ts';
-import type { ChangeRecord, TableSpec } from '../support/debezium-events.ts';
+import type { ChangeRecord } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, testKafka, topicEndOffsets, uniqueName, withProducer } from '../support/kafka.ts';
 import { dropSchema, query, waitFor } from '../support/postgres.ts';
 import { TestSchemaRegistry } from '../support/schema-registry.ts';
@@ -22,43 +23,10 @@ const kafka = testKafka();
 const id = uniqueName('it');
 const schema = `it_avro_${id.split('_').slice(1).join('')}`;
 
-const fields: TableSpec['fields'] = [
-  { name: 'id', type: 'int64', optional: false },
-  { name: 'name', type: 'string' },
-  { name: 'balance', type: { decimal: { precision: 38, scale: 18 } } },
-  { name: 'created_at', type: 'micro-timestamp' },
-  { name: 'updated_at', type: 'zoned-timestamp' },
-  { name: 'birth', type: 'date' },
-  { name: 'attrs', type: 'json' },
-  { name: 'ext', type: 'uuid' },
-  { name: 'photo', type: 'bytes' },
-  { name: 'active', type: 'boolean' },
-  { name: 'score', type: 'double' },
-  { name: 'big', type: 'int64' },
-  { name: 'notes', type: 'string' },
-];
+const fields = CUSTOMER_FIELDS;
 const t = new DebeziumTable({ prefix: id, schema: 'public', table: 'customers', key: ['id'], fields });
 /** The same table after the source added a column: a new schema version, so a new schema id. */
 const t2 = new DebeziumTable({ prefix: id, schema: 'public', table: 'customers', key: ['id'], fields: [...fields, { name: 'tier', type: 'int32' }] });
-
-function customer(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: BigInt(n),
-    name: `name-${n}`,
-    balance: n % 2 ? '-12345678901234567890.123456789012345678' : '0.000000000000000001',
-    created_at: 1710498030123456n + BigInt(n),
-    updated_at: '2024-03-15T08:20:30.123456Z',
-    birth: 19782,
-    attrs: `{"n": ${n}}`,
-    ext: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-    photo: Buffer.from([0, 1, 255, n & 0xff]),
-    active: n % 2 === 0,
-    score: n + 0.5,
-    big: 9223372036854775807n - BigInt(n),
-    notes: `notes-${n}`,
-    ...over,
-  };
-}
 
 describe('cdc-sink -> PostgreSQL with decoder.format avro (stand-in schema registry)', () => {
   const group = `${id}-g`;

@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { CUSTOMER_FIELDS, customer } from '../support/customers.ts';
 import { DebeziumTable, TOAST } from '../support/debezium-events.ts';
 import type { TableSpec } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, produce, testKafka, topicEndOffsets, uniqueName } from '../support/kafka.ts';
@@ -20,42 +21,9 @@ const customers: TableSpec = {
   schema: 'public',
   table: 'customers',
   key: ['id'],
-  fields: [
-    { name: 'id', type: 'int64', optional: false },
-    { name: 'name', type: 'string' },
-    { name: 'balance', type: { decimal: { precision: 38, scale: 18 } } },
-    { name: 'created_at', type: 'micro-timestamp' },
-    { name: 'updated_at', type: 'zoned-timestamp' },
-    { name: 'birth', type: 'date' },
-    { name: 'attrs', type: 'json' },
-    { name: 'ext', type: 'uuid' },
-    { name: 'photo', type: 'bytes' },
-    { name: 'active', type: 'boolean' },
-    { name: 'score', type: 'double' },
-    { name: 'big', type: 'int64' },
-    { name: 'notes', type: 'string' },
-  ],
+  fields: CUSTOMER_FIELDS,
 };
 const t = new DebeziumTable(customers);
-
-function customer(n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: BigInt(n),
-    name: `name-${n}`,
-    balance: n % 2 ? '-12345678901234567890.123456789012345678' : '0.000000000000000001',
-    created_at: 1710498030123456n + BigInt(n),
-    updated_at: '2024-03-15T08:20:30.123456Z',
-    birth: 19782,
-    attrs: `{"n": ${n}}`,
-    ext: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-    photo: Buffer.from([0, 1, 255, n & 0xff]),
-    active: n % 2 === 0,
-    score: n + 0.5,
-    big: 9223372036854775807n - BigInt(n),
-    notes: `notes-${n}`,
-    ...over,
-  };
-}
 
 async function storedOffsetsTotal(group: string, topic: string): Promise<bigint> {
   const rows = await query<{ s: string | null }>(`SELECT sum(next_offset)::text AS s FROM "${schema}".cdc_sink_offsets WHERE consumer_group = $1 AND topic = $2`, [group, topic]).catch(() => [{ s: null }]);
