@@ -10,6 +10,7 @@ import type { Sql, TableChanges } from '../contract.ts';
 import type { ColumnType } from '../core/column-type.ts';
 import { ErrorCodes, TargetError } from '../core/errors.ts';
 import { UNCHANGED, type Row, type Value } from '../core/value.ts';
+import { quoteArrayElement } from './array-literal.ts';
 import { qualifiedName, tableText } from './identifiers.ts';
 import { deleteText, insertText, truncateText, type CastColumn, type StatementCache } from './sql-text.ts';
 import { castType } from './types.ts';
@@ -176,20 +177,31 @@ function requireKey(row: Row, keyColumns: readonly string[], table: string, what
   }
 }
 
-/** One statement per chunk of rows; binds one text[] per column, built with plain loops. */
+/**
+ * One statement per chunk of rows. Each column's text[] parameter is bound as its array literal
+ * text, '{"1","2",NULL}' (see array-literal.ts), built here straight from the rows: node-postgres
+ * sends a string parameter as it is, so there is no (string | null)[] of values per column and
+ * no second pass over them in the driver. The text is what node-postgres made of that array.
+ */
 function chunked(rows: readonly Row[], columns: readonly BoundColumn[], text: string, size: number): Sql[] {
   const out: Sql[] = [];
+  // The quoted elements of one column, joined into its literal (one flat string; see
+  // textArrayLiteral for why not +=). Reused for every column and chunk.
+  const parts = new Array<string>(Math.min(size, rows.length));
   for (let start = 0; start < rows.length; start += size) {
     const end = Math.min(rows.length, start + size);
-    const values: (string | null)[][] = [];
+    parts.length = end - start; // shorter for the last chunk
+    const values: string[] = [];
     for (const column of columns) {
-      const arr = new Array<string | null>(end - start);
       const { name, encode } = column;
       for (let r = start; r < end; r++) {
         const v = (rows[r] as Row)[name];
-        arr[r - start] = v === undefined || v === UNCHANGED ? null : encode(v);
+        // Absent / UNCHANGED columns are not in the statement (see groupByPresence) and keys are
+        // checked, so this is only a guard: NULL, as before, rather than the text of a symbol.
+        const element = v === undefined || v === UNCHANGED ? null : encode(v);
+        parts[r - start] = element === null ? 'NULL' : quoteArrayElement(element);
       }
-      values.push(arr);
+      values.push(`{${parts.join(',')}}`);
     }
     out.push({ text, values });
   }

@@ -1,7 +1,8 @@
 /**
  * Value -> the text PostgreSQL parses for the target column's type. Every value is bound as text
- * (inside a text[] per column, see upsert.ts) and cast to the column's real type in SQL, so the
- * server parses it exactly: no float, Date or bigint conversion happens in the driver.
+ * (an element of the text[] literal bound per column, see changes.ts and array-literal.ts) and
+ * cast to the column's real type in SQL, so the server parses it exactly: no float, Date or bigint
+ * conversion happens in the driver.
  *
  * | value | text |
  * | --- | --- |
@@ -24,6 +25,7 @@
 import type { ColumnType } from '../core/column-type.ts';
 import { ErrorCodes, TargetError } from '../core/errors.ts';
 import type { GeometryValue, Value } from '../core/value.ts';
+import { quoteArrayElement } from './array-literal.ts';
 import { arrayElementType, castType, columnTypeSql, targetCategory, type TargetCategory } from './types.ts';
 
 /** Turns one (present, not UNCHANGED) value into its bind text, or null for SQL NULL. */
@@ -95,10 +97,6 @@ export function genericText(v: Value): string | null {
   }
 }
 
-function quoteElement(text: string): string {
-  return `"${text.replace(/[\\"]/g, '\\$&')}"`;
-}
-
 /**
  * A PostgreSQL array literal: '{"a","b c",NULL}'. Every element is double-quoted with \ and "
  * escaped, so commas, braces, spaces, empty strings and the word NULL survive; nested arrays
@@ -113,7 +111,7 @@ export function arrayLiteral(values: readonly Value[], element: ValueEncoder): s
       out += arrayLiteral(v as readonly Value[], element);
     } else {
       const text = element(v);
-      out += text === null ? 'NULL' : quoteElement(text);
+      out += text === null ? 'NULL' : quoteArrayElement(text);
     }
   }
   return `${out}}`;
