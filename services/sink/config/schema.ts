@@ -52,6 +52,10 @@ export const kafkaSchema = z
     topicPattern: z.string().optional().describe('Regular expression of topics to consume, matched when the consumer starts'),
     fromBeginning: z.boolean().default(true).describe('Where to start when neither the target nor Kafka has an offset for a partition'),
     partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('Partitions processed at once (each flushes on its own connection)'),
+    prefetch: z
+      .boolean()
+      .default(true)
+      .describe('Fetch the next batch of a partition while the current one is decoded and written (one batch of look-ahead per partition)'),
     sessionTimeoutMs: z.number().int().min(6000).default(30000).describe('Consumer group session timeout'),
     maxWaitTimeMs: z.number().int().min(10).max(10000).default(250).describe('Longest a fetch waits for data (lower = less latency at low traffic)'),
     maxBytesPerPartition: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Fetch size per partition; bounds memory'),

@@ -63,6 +63,12 @@ export class PartitionWorker {
   private stopped = false;
   /** Set while paused after a data error: the offset to fetch again from on resume. */
   private pausedAt: string | null = null;
+  /**
+   * Counts this worker's seeks (resync, resume). Records handed over before a seek are from the old
+   * position: with prefetch, kafkajs may already fetch the next batch while one is processed, so
+   * Kafka's pending-seek flag alone does not cover them.
+   */
+  private seeks = 0;
   private readonly chains = new Map<string, TableTransformChain>();
   private readonly now: () => number;
 
@@ -105,7 +111,8 @@ export class PartitionWorker {
   }
 
   process(records: readonly KafkaRecord[], hooks: BatchHooks): Promise<void> {
-    return this.serial(() => this.processNow(records, hooks));
+    const seeks = this.seeks;
+    return this.serial(() => this.processNow(records, hooks, seeks));
   }
 
   flushIfDue(): Promise<void> {
@@ -122,14 +129,14 @@ export class PartitionWorker {
     });
   }
 
-  private async processNow(records: readonly KafkaRecord[], hooks: BatchHooks): Promise<void> {
+  private async processNow(records: readonly KafkaRecord[], hooks: BatchHooks, seeks: number): Promise<void> {
     const { telemetry, batch } = this.deps;
     const skipBelow = this.expected === null ? null : BigInt(this.expected);
     const end = this.deps.endOffsets?.get(`${this.topic}:${this.partition}`);
     let replays = 0;
-    if (!(await this.prepareDecoding(records, hooks, skipBelow, end))) return;
+    if (this.seeks !== seeks || !(await this.prepareDecoding(records, hooks, skipBelow, end))) return;
     for (const record of records) {
-      if (this.stopped || this.pausedAt !== null || !hooks.isActive()) break;
+      if (this.stopped || this.pausedAt !== null || this.seeks !== seeks || !hooks.isActive()) break;
       if (end !== undefined && BigInt(record.offset) >= end) break;
       if (skipBelow !== null && BigInt(record.offset) < skipBelow) {
         replays++;
@@ -340,6 +347,7 @@ export class PartitionWorker {
       const at = this.pausedAt;
       if (at === null) return Promise.resolve(false);
       this.pausedAt = null;
+      this.seeks++;
       this.deps.kafka.seek(this.topic, this.partition, at);
       this.deps.kafka.resume(this.topic, this.partition);
       this.deps.telemetry.paused(this.topic, this.partition, false, '');
@@ -497,6 +505,7 @@ export class PartitionWorker {
     );
     this.resetBuffer();
     this.expected = stored?.nextOffset ?? null;
+    this.seeks++;
     if (stored) this.deps.kafka.seek(this.topic, this.partition, stored.nextOffset);
   }
 }

@@ -22,6 +22,8 @@ export class KafkaSource implements KafkaControl {
   private running = false;
   private lastFetchAt = Date.now();
   private batchesInFlight = 0;
+  /** Per partition, the batch handed to the pipeline (prefetch): settles with its error (to rethrow to kafkajs) or null. */
+  private readonly inFlight = new Map<string, Promise<Error | null>>();
   /** Start times of the heartbeats and commits waiting for the broker, by call. */
   private readonly pendingCalls = new Map<number, number>();
   private nextCall = 0;
@@ -127,18 +129,53 @@ export class KafkaSource implements KafkaControl {
     });
   }
 
+  /**
+   * With kafka.prefetch, a batch is handed to its partition's worker and eachBatch returns at once, so
+   * kafkajs fetches the next batch while this one is decoded and written (its fetch loop waits for
+   * every eachBatch of a fetch before fetching again). At most one batch per partition waits behind
+   * the one being processed: the next eachBatch of the partition awaits the previous batch first.
+   *
+   * Offsets: the whole batch is resolved when it is handed over (the next fetch starts after it); the
+   * target's stored offset stays the truth. A seek by the worker (a resync or a resume) is pending in
+   * kafkajs until the next fetch starts, which cannot happen before every eachBatch of the current
+   * fetch returned; a batch found stale at hand-over (payload.isStale) is dropped, and the worker
+   * stops a batch it is processing when it seeks (partition-worker.ts).
+   */
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const key = `${batch.topic}\u0000${batch.partition}`;
+    const previous = this.inFlight.get(key);
+    if (previous) {
+      const err = await previous;
+      // The previous batch failed (a Kafka error, e.g. a rebalance): kafkajs handles it as without prefetch.
+      if (err) throw err;
+    }
+    await this.assignment;
+    if (!this.config.prefetch) return this.tracked(this.processBatch(payload, (offset) => payload.resolveOffset(offset)));
+    if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+    payload.resolveOffset(batch.lastOffset());
+    const run = this.tracked(this.processBatch(payload, () => undefined)).then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e : new Error(errorText(e))),
+    );
+    this.inFlight.set(key, run);
+    void run.then(() => {
+      if (this.inFlight.get(key) === run) this.inFlight.delete(key);
+    });
+  }
+
+  /** Counts the batch as in flight (the watchdog does not expect fetches meanwhile) until it settles. */
+  private async tracked(work: Promise<void>): Promise<void> {
     this.batchesInFlight++;
     try {
-      await this.processBatch(payload);
+      await work;
     } finally {
       this.batchesInFlight--;
     }
   }
 
-  private async processBatch(payload: EachBatchPayload): Promise<void> {
+  private async processBatch(payload: EachBatchPayload, resolveOffset: (offset: string) => void): Promise<void> {
     const { batch } = payload;
-    await this.assignment;
     const pipeline = this.pipeline;
     if (!pipeline || batch.messages.length === 0) return;
     const records: KafkaRecord[] = batch.messages.map((m) => ({
@@ -153,7 +190,7 @@ export class KafkaSource implements KafkaControl {
     await pipeline.process(batch.topic, batch.partition, records, {
       heartbeat: () => this.kafkaCall(() => payload.heartbeat()),
       isActive: () => payload.isRunning() && !payload.isStale(),
-      resolveOffset: (offset) => payload.resolveOffset(offset),
+      resolveOffset,
       caughtUp: () => batch.offsetLag() === '0',
     });
     this.telemetry.consumerLag(batch.topic, batch.partition, Number(batch.offsetLag()));
@@ -190,6 +227,7 @@ export class KafkaSource implements KafkaControl {
     if (!this.running) return;
     this.running = false;
     await this.consumer.stop();
+    await Promise.all(this.inFlight.values());
   }
 
   async disconnect(): Promise<void> {
