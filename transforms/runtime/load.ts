@@ -1,8 +1,8 @@
 /**
  * Resolves a chain step's `use` to a TransformDefinition:
  * - a built-in name (rename-columns, ...);
- * - a path starting with ./, ../ or / : relative to the config file's directory (.ts works because
- *   the service runs under tsx; .js and .mjs too);
+ * - a path starting with ./, ../ or / : relative to the config file's directory (.js, .mjs, and
+ *   .ts/.mts/.cts through tsx, see ensureTypeScript);
  * - anything else: an npm package, resolved from the config directory first, then from cdc-sink's
  *   own node_modules.
  * The module's default export must be a transform definition for this plugin API version.
@@ -83,9 +83,37 @@ export class TransformLoader {
   }
 }
 
+/**
+ * TypeScript plugins (.ts, .mts, .cts) load through tsx, a runtime dependency. The sources run under
+ * tsx already (bin/cdc-sink.mjs, the tests: this module is then itself a .ts file). The compiled build
+ * (node dist/services/cli.js, the container image) has no TypeScript loader, and Node 20 cannot import
+ * a .ts file (Node 22 strips erasable types only): there tsx is registered once, process-wide, right
+ * before the first TypeScript plugin is imported, so a deployment without one never loads it. Both of
+ * its hooks: a plugin outside a "type": "module" package (a mounted /etc/cdc-sink/plugins/x.ts) is
+ * CommonJS to Node, and with the ESM hooks alone its import fails ("Cannot require() ES Module").
+ */
+const TYPESCRIPT = /\.[mc]?ts$/;
+const UNDER_TSX = TYPESCRIPT.test(new URL(import.meta.url).pathname);
+let tsxRegistered: Promise<void> | undefined;
+
+function ensureTypeScript(specifier: string): Promise<void> {
+  if (UNDER_TSX || !specifier.startsWith('file:') || !TYPESCRIPT.test(new URL(specifier).pathname)) return Promise.resolve();
+  tsxRegistered ??= Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]).then(
+    ([esm, cjs]) => {
+      esm.register();
+      cjs.register();
+    },
+    (err: unknown) => {
+      throw new Error(`TypeScript plugins are loaded through tsx, which cannot be loaded: ${errorText(err)}`, { cause: err });
+    },
+  );
+  return tsxRegistered;
+}
+
 async function importDefault(specifier: string, what: string, wrap = true): Promise<unknown> {
   let mod: { default?: unknown };
   try {
+    await ensureTypeScript(specifier);
     mod = (await import(specifier)) as { default?: unknown };
   } catch (err) {
     if (!wrap) throw err;

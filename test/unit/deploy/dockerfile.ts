@@ -1,9 +1,11 @@
 /**
  * Just enough of the Dockerfile and .dockerignore formats for the deploy checks: instructions with
- * line continuations joined, ARG defaults substituted into FROM, and .dockerignore matching with
+ * line continuations joined, ARG defaults substituted into FROM, stages, COPY sources and
+ * destinations with the WORKDIR applied, and .dockerignore matching with
  * Docker's rules (`*`, `?`, `**`, `!` exceptions, the last matching pattern wins, a pattern that
  * matches a directory excludes everything below it).
  */
+import { posix } from 'node:path';
 
 export interface Instruction {
   readonly keyword: string; // upper case: FROM, RUN, COPY, ...
@@ -53,6 +55,52 @@ export function baseImages(instructions: readonly Instruction[]): { image: strin
     }
   }
   return images;
+}
+
+export interface Stage {
+  /** The AS name, or the stage's index as Docker numbers unnamed stages. */
+  readonly name: string;
+  readonly instructions: readonly Instruction[];
+}
+
+/** The build stages, each with the instructions from its FROM up to the next one. */
+export function stages(instructions: readonly Instruction[]): Stage[] {
+  const out: { name: string; instructions: Instruction[] }[] = [];
+  for (const ins of instructions) {
+    if (ins.keyword === 'FROM') {
+      const parts = ins.args.split(/\s+/).filter((p) => !p.startsWith('--'));
+      out.push({ name: parts[1]?.toUpperCase() === 'AS' ? (parts[2] ?? '') : String(out.length), instructions: [ins] });
+    } else {
+      out.at(-1)?.instructions.push(ins);
+    }
+  }
+  return out;
+}
+
+export interface Copy {
+  /** --from=<stage>, or undefined for a copy from the build context. */
+  readonly from: string | undefined;
+  readonly sources: readonly string[];
+  readonly dest: string;
+}
+
+/** A COPY (or ADD) in the shell-like form: flags, sources, destination (exec form not supported). */
+export function parseCopy(args: string): Copy {
+  const parts = args.split(/\s+/).filter((p) => p !== '');
+  const flags = parts.filter((p) => p.startsWith('--'));
+  const paths = parts.filter((p) => !p.startsWith('--'));
+  const from = flags.find((f) => f.startsWith('--from='))?.slice('--from='.length);
+  return { from, sources: paths.slice(0, -1), dest: paths.at(-1) ?? '' };
+}
+
+/** The WORKDIR in effect at each instruction of a stage folds into an absolute container path. */
+export function containerPath(stage: Stage, at: Instruction, path: string): string {
+  let dir = '/';
+  for (const ins of stage.instructions) {
+    if (ins === at) break;
+    if (ins.keyword === 'WORKDIR') dir = posix.resolve(dir, ins.args);
+  }
+  return posix.resolve(dir, path);
 }
 
 /** The JSON (exec) form of CMD / ENTRYPOINT / HEALTHCHECK CMD, or undefined for the shell form. */

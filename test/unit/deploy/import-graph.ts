@@ -1,11 +1,17 @@
 /**
- * The runtime import graph of the CLI, from bin/cdc-sink.mjs: every module file tsx loads, and
- * every npm package they import. Type-only imports are left out (tsx erases them). Dynamic imports
- * with a computed specifier (transform plugins) cannot be followed and are not needed here.
+ * The runtime import graph of a module of the sources (services/cli.ts, transforms/sdk/index.ts):
+ * every module file it loads, and every npm package they import. Type-only imports are left out
+ * (tsc and tsx erase them), so the graph of services/cli.ts is, module for module, what the compiled
+ * CLI (dist/services/cli.js) loads. Dynamic imports with a computed specifier (transform plugins)
+ * cannot be followed and are not needed here.
+ *
+ * buildLayout reads tsconfig.build.json with the TypeScript compiler itself: which sources
+ * `npm run build` compiles and the path it emits each one to.
  */
 import { builtinModules } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { REPO } from './paths.ts';
 
 const STATIC = /^\s*(?:import|export)\s+(?!type\s)(?:[^'"`;]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
@@ -52,4 +58,46 @@ export function importGraph(entry: string): ImportGraph {
     }
   }
   return { files, packages, unresolved };
+}
+
+export interface BuildLayout {
+  /** The config files read, the given one first, then what it extends (repository-relative). */
+  readonly configFiles: readonly string[];
+  /** outDir, repository-relative. */
+  readonly outDir: string;
+  /** Repository-relative sources the build compiles. */
+  readonly inputs: ReadonlySet<string>;
+  /** The repository-relative .js file the build emits for a source it compiles. */
+  output(source: string): string;
+}
+
+export function buildLayout(tsconfig = 'tsconfig.build.json'): BuildLayout {
+  const configFiles: string[] = [];
+  let raw: unknown;
+  for (let file: string | undefined = resolve(REPO, tsconfig); file !== undefined; ) {
+    configFiles.push(relative(REPO, file));
+    const read = ts.readConfigFile(file, (f) => ts.sys.readFile(f));
+    if (read.error) throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+    raw ??= read.config;
+    const ext = (read.config as { extends?: unknown }).extends;
+    file = typeof ext === 'string' ? resolve(dirname(file), ext) : undefined;
+  }
+  const parsed = ts.parseJsonConfigFileContent(raw, ts.sys, REPO, undefined, resolve(REPO, tsconfig));
+  if (parsed.errors.length > 0) {
+    throw new Error(parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; '));
+  }
+  const outDir = parsed.options.outDir;
+  if (outDir === undefined) throw new Error(`${tsconfig} sets no outDir`);
+  const inputs = new Set(parsed.fileNames.map((f) => relative(REPO, f)));
+  return {
+    configFiles,
+    outDir: relative(REPO, outDir),
+    inputs,
+    output(source) {
+      if (!inputs.has(source)) throw new Error(`${source} is not compiled by ${tsconfig}`);
+      const js = ts.getOutputFileNames(parsed, resolve(REPO, source), false).find((f) => f.endsWith('.js'));
+      if (js === undefined) throw new Error(`${tsconfig} emits no .js file for ${source}`);
+      return relative(REPO, js);
+    },
+  };
 }
