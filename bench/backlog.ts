@@ -62,7 +62,7 @@ export async function runOnce(system: SystemName, target: BenchTarget, repeat: n
       overrides: opts.sinkOverrides,
       workDir: join(ctx.workDir, `cdc-sink-${target.kind}-${repeat}`),
       cpuProfile: opts.profile,
-      nodeOptions: opts.sinkNodeOptions,
+      nodeOptions: opts.sinkNodeOptions, sources: opts.sources,
     });
     try {
       seconds = await waitDrained(sink, target, space, groupId, ctx.endOffsets, timeoutMs, (applied, total) =>

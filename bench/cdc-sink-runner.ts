@@ -29,6 +29,8 @@ export interface SinkRunOptions {
   readonly workDir: string;
   readonly cpuProfile: boolean;
   readonly nodeOptions?: readonly string[];
+  /** Run the TypeScript sources through tsx (bin/cdc-sink.mjs) instead of the compiled dist/services/cli.js. */
+  readonly sources: boolean;
 }
 
 export interface SinkProcess {
@@ -77,7 +79,7 @@ export function startSink(opts: SinkRunOptions): SinkProcess {
   writeFileSync(file, stringify(sinkConfig(opts.target.kind, opts.space, opts.groupId, opts.topics, opts.overrides)));
   const nodeArgs = [...(opts.nodeOptions ?? []), ...(opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.workDir}`] : [])];
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'cdc-sink.mjs'), 'run', '--config', file], {
+  const child = spawn(process.execPath, [...nodeArgs, opts.sources ? join(REPO_ROOT, 'bin', 'cdc-sink.mjs') : join(REPO_ROOT, 'dist', 'services', 'cli.js'), 'run', '--config', file], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env },

@@ -88,7 +88,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   await createTopics(kafka, workload.topics, PARTITIONS);
   await target.prepare(SPACE, workload.tables, { updatedAtIndex: true });
   const groupId = `cdcbench-lag-${runId}-${kind}-${loadPercent}`;
-  const sink = startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions });
+  const sink = startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions, sources: opts.sources });
   let poller: LagPoller | null = null;
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly sinkOverrides: Readonly<Record<string, unknown>>;
   /** Extra node flags for the cdc-sink child, e.g. --max-old-space-size=160. */
   readonly sinkNodeOptions: readonly string[];
+  /** Run cdc-sink from the TypeScript sources through tsx instead of the compiled build (dist/). */
+  readonly sources: boolean;
   readonly jdbcTasks: number;
   readonly jdbcBatch: number;
   readonly lag: boolean;
@@ -33,6 +35,8 @@ export const USAGE = `npm run bench -- [options]
   --profile               run cdc-sink under node --cpu-prof (profile in .cache/bench/)
   --sink PATH=VALUE       override a cdc-sink config key, e.g. --sink kafka.partitionsConsumedConcurrently=12
   --sink-node FLAG        extra node flag for the cdc-sink process, e.g. --sink-node=--max-old-space-size=128
+  --sources               run cdc-sink from the TypeScript sources through tsx (default: the compiled
+                          build, npm run build, as the container image runs it)
   --jdbc-tasks N          tasks.max of the Debezium JDBC sink (default 3)
   --jdbc-batch N          batch.size = max.poll.records of the JDBC sink (default 5000)
   --timeout-minutes N     give up on one system's drain after N minutes (default 40)
@@ -69,6 +73,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       profile: { type: 'boolean' },
       sink: { type: 'string', multiple: true },
       'sink-node': { type: 'string', multiple: true },
+      sources: { type: 'boolean' },
       'jdbc-tasks': { type: 'string' },
       'jdbc-batch': { type: 'string' },
       'timeout-minutes': { type: 'string' },
@@ -103,6 +108,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     profile: values.profile ?? false,
     sinkOverrides,
     sinkNodeOptions: values['sink-node'] ?? [],
+    sources: values.sources ?? false,
     jdbcTasks: int(values['jdbc-tasks'], 3, '--jdbc-tasks'),
     jdbcBatch: int(values['jdbc-batch'], 5000, '--jdbc-batch'),
     lag: values.lag ?? false,

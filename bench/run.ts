@@ -33,6 +33,11 @@ function startInfra(opts: BenchOptions): void {
   const run = (script: string) => execFileSync('bash', [join(REPO_ROOT, script)], { stdio: ['ignore', 'inherit', 'inherit'] });
   run('test/infra/kafka/start.sh');
   if (opts.systems.includes('debezium-jdbc') && !opts.lag) run('test/infra/jdbc-sink/start.sh');
+  // cdc-sink runs compiled, as in the container image: build it from the sources being measured.
+  if (opts.systems.includes('cdc-sink') && !opts.sources) {
+    log('building cdc-sink (npm run build -> dist/)');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
 }
 
 async function machine(): Promise<Record<string, string>> {

@@ -59,6 +59,12 @@ export const kafkaSchema = z
     sessionTimeoutMs: z.number().int().min(6000).default(30000).describe('Consumer group session timeout'),
     maxWaitTimeMs: z.number().int().min(10).max(10000).default(250).describe('Longest a fetch waits for data (lower = less latency at low traffic)'),
     maxBytesPerPartition: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Fetch size per partition; bounds memory'),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024)
+      .describe('Fetch size of one fetch request over all partitions of a broker; bounds memory (each response is held while its records are buffered)'),
     connectionTimeoutMs: z.number().int().min(100).default(10000).describe('Broker connection timeout'),
     tls: tlsSchema.optional(),
     sasl: saslSchema.optional(),

@@ -41,6 +41,7 @@ export class KafkaSource implements KafkaControl {
       sessionTimeout: config.sessionTimeoutMs,
       maxWaitTimeInMs: config.maxWaitTimeMs,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      maxBytes: config.maxBytes,
       allowAutoTopicCreation: false,
     });
     const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, FETCH } = this.consumer.events;
