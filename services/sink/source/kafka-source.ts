@@ -160,8 +160,11 @@ export class KafkaSource implements KafkaControl {
       (e: unknown) => (e instanceof Error ? e : new Error(errorText(e))),
     );
     this.inFlight.set(key, run);
-    void run.then(() => {
-      if (this.inFlight.get(key) === run) this.inFlight.delete(key);
+    // A failed batch stays until the partition's next eachBatch rethrows its error: it was resolved
+    // whole but not taken whole, so nothing after it may be taken before kafkajs restarts the
+    // consumer and the partition is read again from the offset stored in the target.
+    void run.then((err) => {
+      if (err === null && this.inFlight.get(key) === run) this.inFlight.delete(key);
     });
   }
 
