@@ -16,6 +16,7 @@ import { quoteArrayElement, textArrayLiteral } from '../../../connectors/postgre
 import { createPostgresDialect } from '../../../connectors/postgres/dialect.ts';
 import { castType } from '../../../connectors/postgres/types.ts';
 import { valueToText } from '../../../connectors/postgres/values.ts';
+import { Rng } from '../../infra/e2e/random.ts';
 
 // pg ships no types for its lib/ files; prepareValue is the conversion it applies to every parameter.
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (value: unknown) => unknown };
@@ -79,18 +80,6 @@ function parseTextArray(literal: string): (string | null)[] {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Pieces that matter to array syntax or to encodings, mixed with ordinary text. */
 const PIECES = [
   '"', '\\', '\\\\', '\\"', '{', '}', '{}', ',', ' ', '  ', '\t', '\n', '\r\n', '\v', '\f', "'", "''",
@@ -110,7 +99,8 @@ function generatedString(next: () => number): string {
 
 /** Hand-picked elements, then many generated ones (a tenth of them null). */
 function generatedElements(seed: number, count: number): (string | null)[] {
-  const next = random(seed);
+  const rng = new Rng(seed); // seeded, so a failure reproduces
+  const next = () => rng.next();
   const out: (string | null)[] = [...PIECES, '', null, 'NULL', '"NULL"', ' ', '\\N', 'a"b\\c'];
   for (let i = 0; i < count; i++) out.push(next() < 0.1 ? null : generatedString(next));
   return out;
