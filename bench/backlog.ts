@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runCeiling } from './ceiling.ts';
 import { startSink, waitDrained } from './cdc-sink-runner.ts';
 import { DEFAULT_JDBC_SETTINGS, runJdbcSink } from './jdbc-runner.ts';
+import { runKafkaRead } from './kafka-read-runner.ts';
 import type { BenchOptions } from './options.ts';
 import { mb, verify } from './result.ts';
 import type { RunResult, SystemName } from './result.ts';
@@ -18,6 +19,7 @@ export const SPACES: Record<SystemName, string> = {
   'cdc-sink': 'cdcbench_cdc',
   'debezium-jdbc': 'cdcbench_jdbc',
   ceiling: 'cdcbench_ceil',
+  'kafka-read': 'cdcbench_none',
 };
 
 export interface BacklogContext {
@@ -41,7 +43,30 @@ async function checked(target: BenchTarget, space: string, ctx: BacklogContext, 
   return mismatches;
 }
 
+/** The read floor writes nothing: its gate is having read every record of the backlog. */
+async function runKafkaReadOnce(target: BenchTarget, repeat: number, ctx: BacklogContext): Promise<RunResult> {
+  const { workload, opts } = ctx;
+  const r = await runKafkaRead(target.kind, `cdcbench-read-${ctx.runId}-${target.kind}-${repeat}`, workload.topics, ctx.endOffsets, opts.sinkOverrides, join(ctx.workDir, `kafka-read-${target.kind}-${repeat}`), opts.timeoutMinutes * 60_000);
+  const expected = workload.stats.records;
+  const mismatches = r.records === expected ? [] : [`read ${r.records} records, the backlog holds ${expected}`];
+  const changes = workload.stats.changes;
+  return {
+    system: 'kafka-read',
+    target: target.kind,
+    repeat,
+    seconds: r.seconds,
+    changesPerSec: changes / r.seconds,
+    cpuSeconds: r.cpuSeconds,
+    cpuPer1000: (r.cpuSeconds / changes) * 1000,
+    peakRssMb: r.peakRssMb,
+    checksumOk: mismatches.length === 0,
+    mismatches,
+    notes: ['from subscription to the last record; no decoding, no writes'],
+  };
+}
+
 export async function runOnce(system: SystemName, target: BenchTarget, repeat: number, ctx: BacklogContext): Promise<RunResult> {
+  if (system === 'kafka-read') return runKafkaReadOnce(target, repeat, ctx);
   const { workload, opts, log } = ctx;
   const space = SPACES[system];
   const changes = workload.stats.changes;

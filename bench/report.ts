@@ -17,6 +17,8 @@ export interface Ratios {
   readonly target: string;
   readonly vsJdbc: number | null;
   readonly vsCeiling: number | null;
+  /** cdc-sink's rate over kafkajs merely reading the backlog (the floor of any kafkajs-based sink). */
+  readonly vsRead: number | null;
 }
 
 /** Medians over the runs whose checksums matched; a system without a valid run has no numbers. */
@@ -55,11 +57,9 @@ export function ratios(summaries: readonly SystemSummary[]): Ratios[] {
     const cdc = rate('cdc-sink');
     const jdbc = rate('debezium-jdbc');
     const ceil = rate('ceiling');
-    return {
-      target,
-      vsJdbc: cdc !== null && jdbc !== null ? cdc / jdbc : null,
-      vsCeiling: cdc !== null && ceil !== null ? cdc / ceil : null,
-    };
+    const read = rate('kafka-read');
+    const over = (other: number | null) => (cdc !== null && other !== null ? cdc / other : null);
+    return { target, vsJdbc: over(jdbc), vsCeiling: over(ceil), vsRead: over(read) };
   });
 }
 
@@ -74,7 +74,8 @@ export function table(summaries: readonly SystemSummary[], rs: readonly Ratios[]
   for (const s of summaries) {
     lines.push(`| ${s.target} | ${s.system} | ${s.valid}/${s.runs} | ${fmt(s.seconds, 1)} | ${fmt(s.changesPerSec)} | ${fmt(s.cpuPer1000, 3)} | ${fmt(s.peakRssMb)} |`);
   }
-  lines.push('', '| target | cdc-sink / Debezium JDBC sink | cdc-sink / ceiling |', '|---|---:|---:|');
-  for (const r of rs) lines.push(`| ${r.target} | ${r.vsJdbc === null ? '-' : `${fmt(r.vsJdbc, 2)}x`} | ${r.vsCeiling === null ? '-' : `${fmt(r.vsCeiling * 100, 0)}%`} |`);
+  const pct = (n: number | null) => (n === null ? '-' : `${fmt(n * 100, 0)}%`);
+  lines.push('', '| target | cdc-sink / Debezium JDBC sink | cdc-sink / ceiling | cdc-sink / kafka-read |', '|---|---:|---:|---:|');
+  for (const r of rs) lines.push(`| ${r.target} | ${r.vsJdbc === null ? '-' : `${fmt(r.vsJdbc, 2)}x`} | ${pct(r.vsCeiling)} | ${pct(r.vsRead)} |`);
   return lines.join('\n');
 }

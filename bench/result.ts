@@ -4,7 +4,7 @@ import type { TableChecksum } from './checksum.ts';
 import type { BenchTarget } from './targets.ts';
 import type { Workload } from './workload.ts';
 
-export type SystemName = 'cdc-sink' | 'debezium-jdbc' | 'ceiling';
+export type SystemName = 'cdc-sink' | 'debezium-jdbc' | 'ceiling' | 'kafka-read';
 
 export interface RunResult {
   readonly system: SystemName;

@@ -1,0 +1,62 @@
+/**
+ * The Kafka read floor (`--systems kafka-read`), run as a child process: the same kafkajs client and
+ * consumer settings as cdc-sink (built from the same generated config by the same functions), reading
+ * the whole backlog and touching every record, with no decoding and no writes. No kafkajs-based sink
+ * can drain the backlog faster than this on the same machine.
+ *
+ *   node --import tsx bench/kafka-read.ts <cdc-sink.yaml> <end-offsets.json>
+ *
+ * end-offsets.json maps "topic:partition" to the partition's end offset. Prints one JSON line:
+ * { seconds, cpuSeconds, records, bytes }, measured from the subscription to the last record (the
+ * process start and tsx's compilation are left out).
+ */
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { loadConfigFile } from '../services/sink/config/load.ts';
+import { createKafka } from '../services/sink/source/kafka-client.ts';
+
+const [configFile, endsFile] = process.argv.slice(2);
+if (configFile === undefined || endsFile === undefined) throw new Error('usage: kafka-read.ts <cdc-sink.yaml> <end-offsets.json>');
+const config = loadConfigFile(configFile).kafka;
+const remaining = new Map(Object.entries(JSON.parse(readFileSync(endsFile, 'utf8')) as Record<string, string>).map(([k, v]) => [k, BigInt(v)]));
+for (const [k, end] of remaining) if (end === 0n) remaining.delete(k);
+
+const kafka = createKafka(config, pino({ level: 'warn' }));
+// The options KafkaSource gives its consumer (services/sink/source/kafka-source.ts).
+const consumer = kafka.consumer({
+  groupId: config.groupId,
+  sessionTimeout: config.sessionTimeoutMs,
+  maxWaitTimeInMs: config.maxWaitTimeMs,
+  maxBytesPerPartition: config.maxBytesPerPartition,
+  maxBytes: config.maxBytes,
+  allowAutoTopicCreation: false,
+});
+await consumer.connect();
+await consumer.subscribe({ topics: [...(config.topics ?? [])], fromBeginning: true });
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let records = 0;
+let bytes = 0;
+await new Promise<void>((resolve, reject) => {
+  consumer
+    .run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          records++;
+          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+        }
+        const k = `${batch.topic}:${batch.partition}`;
+        const end = remaining.get(k);
+        if (end !== undefined && batch.messages.length > 0 && BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(k);
+        if (remaining.size === 0) resolve();
+        return Promise.resolve();
+      },
+    })
+    .catch(reject);
+});
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, records, bytes })}\n`);
+await consumer.disconnect();
