@@ -13,11 +13,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Partitioners } from 'kafkajs';
-import { createTopics, deleteTopics, testKafka } from '../test/support/kafka.ts';
+import { KAFKA_BROKERS, createTopics, deleteTopics, testKafka } from '../test/support/kafka.ts';
 import { startSink, waitDrained } from './cdc-sink-runner.ts';
 import { LagPoller, POLL_MS } from './lag-poller.ts';
-import { Batcher, endOffsets } from './load.ts';
+import { LagProducer } from './lag-producer.ts';
+import { endOffsets } from './load.ts';
 import type { BenchOptions } from './options.ts';
 import { expectedChecksums, mb, sleep, verify } from './result.ts';
 import { openTarget } from './targets.ts';
@@ -90,14 +90,10 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   const groupId = `cdcbench-lag-${runId}-${kind}-${loadPercent}`;
   const sink = startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions, sources: opts.sources });
   let poller: LagPoller | null = null;
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const producer = new LagProducer(KAFKA_BROKERS, workload.topics);
   try {
     await sleep(3000); // let cdc-sink join the group before the clock starts
     poller = new LagPoller({ kind, space: SPACE, tables: workload.tables.map((t) => t.name), startUs: nowUs() });
-    const batcher = new Batcher(async (topicMessages) => {
-      await producer.sendBatch({ topicMessages, acks: -1, timeout: 30_000 });
-    }, true);
     log(`  ${kind} ${loadPercent}%: producing ${Math.round(rate)} changes/s for ${WARMUP_S} s warm-up + ${opts.lagMinutes} min`);
     const started = performance.now();
     const startedWall = performance.timeOrigin + started;
@@ -121,13 +117,13 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
         const next = stream.next();
         if (next.done) break;
         const chunk: BenchRecord[] = next.value;
-        for (const r of chunk) await batcher.add(workload.topic(r.table), r);
-        await batcher.flush();
+        await producer.send(chunk);
         sent += chunk.filter((r) => r.change).length;
         continue;
       }
       await sleep(Math.max(1, TICK_MS - ((performance.now() - started) % TICK_MS)));
     }
+    await producer.flush();
     const producedSeconds = (performance.now() - started) / 1000;
     const stopWall = performance.timeOrigin + performance.now();
     const ends = await endOffsets(kafka, workload.topics);
@@ -162,7 +158,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     };
   } finally {
     await poller?.stop();
-    await producer.disconnect();
+    await producer.close();
     if (sink.child.exitCode === null) await sink.stop();
     if (!opts.keep) await target.drop(SPACE);
     await target.close();

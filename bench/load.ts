@@ -48,8 +48,8 @@ function expectedCounts(workload: Workload, perRecord: (r: BenchRecord) => void)
 
 /**
  * Groups records into produce requests: a topic-partition's share stays under the 1 MB batch limit,
- * a request under REQUEST_BYTES. With `timestamps`, each record's tsMs becomes its Kafka timestamp
- * (the lag runs); the backlog keeps the broker's time, its 2024 source times would fall out of retention.
+ * a request under REQUEST_BYTES. Records keep the broker's time as their Kafka timestamp: the
+ * backlog's 2024 source times would fall out of retention.
  */
 export class Batcher {
   private pending = new Map<string, { topic: string; partition: number; messages: Message[]; bytes: number }>();
@@ -58,7 +58,6 @@ export class Batcher {
 
   constructor(
     private readonly send: (topicMessages: TopicMessages[]) => Promise<void>,
-    private readonly timestamps = false,
   ) {}
 
   async add(topic: string, r: BenchRecord): Promise<void> {
@@ -73,9 +72,7 @@ export class Batcher {
       slot = { topic, partition: r.partition, messages: [], bytes: 0 };
       this.pending.set(k, slot);
     }
-    slot.messages.push(
-      this.timestamps ? { key: r.key, value: r.value, partition: r.partition, timestamp: String(r.tsMs) } : { key: r.key, value: r.value, partition: r.partition },
-    );
+    slot.messages.push({ key: r.key, value: r.value, partition: r.partition });
     slot.bytes += size;
     this.requestBytes += size;
     this.bytes += size;
