@@ -15,6 +15,7 @@ import { DecodeFailure, inContext, show } from './failure.ts';
 import { JsonFormat } from './json-format.ts';
 import { isObject, splitSchemaPayload } from './json-text.ts';
 import type { KeyInfo, RecordContext } from './record-context.ts';
+import { ByteArena, retainRecord } from './retained-record.ts';
 import { decodeRow } from './schema.ts';
 import { inferRow } from './schemaless.ts';
 import { decodeTombstone } from './tombstone.ts';
@@ -82,6 +83,7 @@ class DebeziumDecoder implements Decoder {
   private readonly values: ValueFormat<CompiledValue>;
   private readonly keys: ValueFormat<CompiledKey>;
   private readonly ctx: CompileContext;
+  private readonly arena = new ByteArena();
   readonly prepare: ((records: readonly KafkaRecord[]) => Promise<void>) | undefined;
 
   constructor(private readonly options: DecoderOptions) {
@@ -111,6 +113,12 @@ class DebeziumDecoder implements Decoder {
 
   get stats(): DecoderStats {
     return { ...this.counters };
+  }
+
+  retain(record: KafkaRecord): KafkaRecord {
+    const prefix = (format: ValueFormat<unknown>, bytes: Buffer | null) =>
+      bytes === null || format.cachedPrefix === undefined ? null : format.cachedPrefix(bytes, record.topic);
+    return retainRecord(record, prefix(this.keys, record.key), prefix(this.values, record.value), this.arena);
   }
 
   decode(record: KafkaRecord): Decoded {

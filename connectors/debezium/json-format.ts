@@ -51,6 +51,9 @@ export class JsonFormat<S> implements ValueFormat<S> {
   readonly name = 'json';
   private readonly prefixes = new Map<string, PrefixEntry<S>[]>();
   private readonly schemas = new Map<string, Map<string, S>>();
+  /** The message last read through the prefix cache, and its prefix (cachedPrefix right after read). */
+  private lastBytes: Buffer | null = null;
+  private lastPrefix: Buffer | null = null;
 
   constructor(
     private readonly compile: SchemaCompiler<S>,
@@ -74,6 +77,8 @@ export class JsonFormat<S> implements ValueFormat<S> {
         const payload = end > len ? tryParse(bytes.toString('utf8', len, end)) : FAILED;
         if (payload === FAILED) break; // let the slow path find the layout or report the error
         this.stats.schemaCacheHits++;
+        this.lastBytes = bytes;
+        this.lastPrefix = e.prefix;
         if (i > 0) {
           entries.splice(i, 1);
           entries.unshift(e);
@@ -82,6 +87,15 @@ export class JsonFormat<S> implements ValueFormat<S> {
       }
     }
     return this.slowRead(bytes, topic, role);
+  }
+
+  cachedPrefix(bytes: Buffer, topic: string): Buffer | null {
+    if (bytes === this.lastBytes) return this.lastPrefix;
+    for (const e of this.prefixes.get(topic) ?? []) {
+      const len = e.prefix.length;
+      if (bytes.length > len && bytes.compare(e.prefix, 0, len, 0, len) === 0) return e.prefix;
+    }
+    return null;
   }
 
   private slowRead(bytes: Buffer, topic: string, role: MessageRole): WireMessage<S> {

@@ -80,5 +80,10 @@ export interface Decoder {
   readonly prepare?: (records: readonly KafkaRecord[]) => Promise<void>;
   /** Decodes one record. Throws DecodeError (connectors/core/errors.ts) with the record location. */
   decode(record: KafkaRecord): Decoded;
+  /**
+   * The record with bytes of its own, to keep after its batch (retained-record.ts): the same bytes,
+   * sharing the schema prefixes this decoder cached instead of the Kafka client's fetch buffer.
+   */
+  retain(record: KafkaRecord): KafkaRecord;
   readonly stats: DecoderStats;
 }

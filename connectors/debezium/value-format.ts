@@ -27,6 +27,11 @@ export interface ValueFormat<S> {
   read(bytes: Buffer, topic: string, role: MessageRole): WireMessage<S>;
   /** Printable text of a key for error messages; without it the key bytes are shown as UTF-8 text. */
   printable?(bytes: Buffer): string;
+  /**
+   * A cached buffer equal to the first bytes of `bytes` (the embedded schema the format recognised),
+   * or null. Lets a record kept for later share those bytes instead of copying them.
+   */
+  cachedPrefix?(bytes: Buffer, topic: string): Buffer | null;
 }
 
 /** Counters of a decoder's schema cache (shared by its key and value formats). */

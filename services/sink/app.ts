@@ -97,6 +97,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     {
       groupId: config.kafka.groupId,
       decode: (r) => decoder.decode(r),
+      retain: (r) => decoder.retain(r),
       decodePrepare: decoder.prepare,
       transforms: transformStage,
       router,

@@ -120,6 +120,12 @@ describe('dead-letter topic', () => {
     }
     const rejectedIds = writes.map((w) => Number((JSON.parse(w.key!) as { payload: { id: number } }).payload.id)).sort((a, b) => a - b);
     assert.deepEqual(rejectedIds, [17, 311, 450]);
+    // Buffered records are kept as copies (not the fetch buffer): the letters still carry the exact bytes sent.
+    for (const w of writes) {
+      const sent: { value: string | null } | undefined = records.find((r) => r.key === w.key);
+      assert.ok(sent, `a record with key ${w.key}`);
+      assert.equal(w.value, sent.value, 'the original value, byte for byte');
+    }
     assert.match(writes.find((w) => w.key!.includes('"id":17'))!.headers[DLQ_HEADERS.message]!, /too long|22001/i);
 
     const metrics = await (await fetch(`${app.httpAddress()}/metrics`)).text();

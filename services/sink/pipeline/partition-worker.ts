@@ -236,6 +236,9 @@ export class PartitionWorker {
       return;
     }
     const event = decoded.event;
+    // Buffered entries keep their record for the dead-letter topic: a copy, not the Kafka client's
+    // fetch buffer (taken right after decode, when the decoder still knows the record's schema prefix).
+    const kept = this.deps.retain?.(record) ?? record;
     const chain = await this.chainFor(event.table);
     let out: ChangeEvent[];
     try {
@@ -260,7 +263,7 @@ export class PartitionWorker {
           continue;
         }
         if (this.buffer.conflicts(decision.route)) await this.flushNow(() => hooks.heartbeat());
-        this.add(decision.route, e, record);
+        this.add(decision.route, e, kept);
       } catch (err) {
         const ce = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, errorText(err), { kind: 'fatal', cause: err });
         telemetry.error('route', ce, { topic: record.topic, partition: record.partition, offset: record.offset });

@@ -56,6 +56,11 @@ export interface BatchHooks {
 export interface PipelineDeps {
   readonly groupId: string;
   readonly decode: (record: KafkaRecord) => Decoded;
+  /**
+   * The record as buffered until its flush (the decoder's retain: its own bytes, not a slice of the
+   * Kafka client's fetch buffer). Without it the record itself is buffered.
+   */
+  readonly retain?: (record: KafkaRecord) => KafkaRecord;
   /** Fetches what decode() needs for these records (Avro: schemas from the registry); the decoder's prepare, when it has one. */
   readonly decodePrepare?: (records: readonly KafkaRecord[]) => Promise<void>;
   readonly transforms: TransformStage;
