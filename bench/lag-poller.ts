@@ -35,7 +35,7 @@ async function pollLoop(input: PollerInput, send: (batch: SampleBatch) => void, 
       const out: number[] = [];
       for (let t = 0; t < input.tables.length; t++) {
         const last = lastUs[t] as number[];
-        const rows = await target.updatedSince(input.space, input.tables[t] ?? '', Math.min(...last));
+        const rows = await target.updatedSince(input.space, input.tables[t] ?? '', last);
         const seen = [...last];
         for (const r of rows) {
           const p = r.id % PARTITIONS;

@@ -31,8 +31,12 @@ export interface BenchTarget {
   sentinelsVisible(space: string, tables: readonly BenchTable[]): Promise<boolean>;
   /** cdc-sink's stored next offsets ("topic:partition" -> offset); empty before its table exists. */
   storedOffsets(space: string, groupId: string): Promise<Map<string, bigint>>;
-  /** id and updated_at (micro-seconds) of the rows with updated_at above `afterUs`, for the lag sampler. */
-  updatedSince(space: string, table: string, afterUs: number): Promise<UpdatedRow[]>;
+  /**
+   * id and updated_at (micro-seconds) of the rows of each partition p (id % PARTITIONS) with updated_at
+   * above `afterUs[p]`, for the lag sampler. Per partition, so that a partition behind the others does
+   * not make every poll read again what the others already showed.
+   */
+  updatedSince(space: string, table: string, afterUs: readonly number[]): Promise<UpdatedRow[]>;
   /** Before a measurement: write dirty pages out so one run does not pay for the previous one. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -90,7 +94,7 @@ export class PostgresTarget implements BenchTarget {
     for (const t of tables) {
       const cols = t.columns.map((c) => colDef(c, pgType(c.kind), '"'));
       await this.pool.query(`CREATE TABLE "${space}"."${t.name}" (${cols.join(', ')}, PRIMARY KEY (id))`);
-      if (opts.updatedAtIndex) await this.pool.query(`CREATE INDEX ON "${space}"."${t.name}" (updated_at)`);
+      if (opts.updatedAtIndex) await this.pool.query(`CREATE INDEX ON "${space}"."${t.name}" ((id % ${PARTITIONS}), updated_at)`);
     }
   }
 
@@ -125,11 +129,11 @@ export class PostgresTarget implements BenchTarget {
     return out;
   }
 
-  async updatedSince(space: string, table: string, afterUs: number): Promise<UpdatedRow[]> {
+  async updatedSince(space: string, table: string, afterUs: readonly number[]): Promise<UpdatedRow[]> {
+    const where = afterUs.map((_, p) => `((id % ${PARTITIONS}) = ${p} AND updated_at > (to_timestamp($${p + 1}::float8 / 1e6) AT TIME ZONE 'UTC'))`);
     const { rows } = await this.pool.query<{ id: string; us: string }>(
-      `SELECT id::text AS id, (extract(epoch from updated_at) * 1000000)::bigint::text AS us FROM "${space}"."${table}" ` +
-        `WHERE updated_at > (to_timestamp($1::float8 / 1e6) AT TIME ZONE 'UTC')`,
-      [afterUs],
+      `SELECT id::text AS id, (extract(epoch from updated_at) * 1000000)::bigint::text AS us FROM "${space}"."${table}" WHERE ${where.join(' OR ')}`,
+      [...afterUs],
     );
     return rows.map((r) => ({ id: Number(r.id), us: Number(r.us) }));
   }
@@ -192,10 +196,11 @@ export class MariaDbTarget implements BenchTarget {
     return out;
   }
 
-  async updatedSince(space: string, table: string, afterUs: number): Promise<UpdatedRow[]> {
+  async updatedSince(space: string, table: string, afterUs: readonly number[]): Promise<UpdatedRow[]> {
+    const where = afterUs.map((_, p) => `(id % ${PARTITIONS} = ${p} AND updated_at > ?)`);
     const [rows] = await this.pool.query(
-      `SELECT id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', updated_at) AS us FROM \`${space}\`.\`${table}\` WHERE updated_at > ?`,
-      [timestampLiteral(afterUs)],
+      `SELECT id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', updated_at) AS us FROM \`${space}\`.\`${table}\` WHERE ${where.join(' OR ')}`,
+      afterUs.map(timestampLiteral),
     );
     return (rows as { id: string | number; us: string | number }[]).map((r) => ({ id: Number(r.id), us: Number(r.us) }));
   }
