@@ -1,8 +1,9 @@
 /**
  * The Kafka read floor (`--systems kafka-read`), run as a child process: the same kafkajs client and
- * consumer settings as cdc-sink (built from the same generated config by the same functions), reading
- * the whole backlog and touching every record, with no decoding and no writes. No kafkajs-based sink
- * can drain the backlog faster than this on the same machine.
+ * consumer settings as cdc-sink (built from the same generated config by the same functions,
+ * createKafka and consumerConfig), reading the whole backlog and touching every record, with no
+ * decoding and no writes. No kafkajs-based sink can drain the backlog faster than this on the same
+ * machine.
  *
  *   node --import tsx bench/kafka-read.ts <cdc-sink.yaml> <end-offsets.json>
  *
@@ -13,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { loadConfigFile } from '../services/sink/config/load.ts';
-import { createKafka } from '../services/sink/source/kafka-client.ts';
+import { consumerConfig, createKafka } from '../services/sink/source/kafka-client.ts';
 
 const [configFile, endsFile] = process.argv.slice(2);
 if (configFile === undefined || endsFile === undefined) throw new Error('usage: kafka-read.ts <cdc-sink.yaml> <end-offsets.json>');
@@ -22,15 +23,7 @@ const remaining = new Map(Object.entries(JSON.parse(readFileSync(endsFile, 'utf8
 for (const [k, end] of remaining) if (end === 0n) remaining.delete(k);
 
 const kafka = createKafka(config, pino({ level: 'warn' }));
-// The options KafkaSource gives its consumer (services/sink/source/kafka-source.ts).
-const consumer = kafka.consumer({
-  groupId: config.groupId,
-  sessionTimeout: config.sessionTimeoutMs,
-  maxWaitTimeInMs: config.maxWaitTimeMs,
-  maxBytesPerPartition: config.maxBytesPerPartition,
-  maxBytes: config.maxBytes,
-  allowAutoTopicCreation: false,
-});
+const consumer = kafka.consumer(consumerConfig(config)); // KafkaSource's consumer settings
 await consumer.connect();
 await consumer.subscribe({ topics: [...(config.topics ?? [])], fromBeginning: true });
 const cpu0 = process.cpuUsage();

@@ -1,6 +1,6 @@
 /** Builds the kafkajs client from the kafka config section, logging through pino. */
 import { Kafka, logLevel } from 'kafkajs';
-import type { KafkaConfig as KafkaJsConfig, LogEntry, SASLOptions } from 'kafkajs';
+import type { ConsumerConfig, KafkaConfig as KafkaJsConfig, LogEntry, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaConfig } from '../config/schema.ts';
 
@@ -37,4 +37,16 @@ export function kafkaClientConfig(config: KafkaConfig, logger: Logger): KafkaJsC
 
 export function createKafka(config: KafkaConfig, logger: Logger): Kafka {
   return new Kafka(kafkaClientConfig(config, logger));
+}
+
+/** The consumer settings of the kafka config section (the benchmark's read floor uses them too). */
+export function consumerConfig(config: KafkaConfig): ConsumerConfig {
+  return {
+    groupId: config.groupId,
+    sessionTimeout: config.sessionTimeoutMs,
+    maxWaitTimeInMs: config.maxWaitTimeMs,
+    maxBytesPerPartition: config.maxBytesPerPartition,
+    maxBytes: config.maxBytes,
+    allowAutoTopicCreation: false,
+  };
 }

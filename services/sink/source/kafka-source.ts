@@ -12,6 +12,7 @@ import type { KafkaConfig } from '../config/schema.ts';
 import type { Pipeline, TopicPartition } from '../pipeline/pipeline.ts';
 import type { KafkaControl } from '../pipeline/stages.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
+import { consumerConfig } from './kafka-client.ts';
 import { checkBrokerTls } from './tls-preflight.ts';
 
 export class KafkaSource implements KafkaControl {
@@ -36,14 +37,7 @@ export class KafkaSource implements KafkaControl {
     private readonly onStop: (err: Error) => void,
   ) {
     this.logger = telemetry.logger.child({ component: 'kafka-source' });
-    this.consumer = kafka.consumer({
-      groupId: config.groupId,
-      sessionTimeout: config.sessionTimeoutMs,
-      maxWaitTimeInMs: config.maxWaitTimeMs,
-      maxBytesPerPartition: config.maxBytesPerPartition,
-      maxBytes: config.maxBytes,
-      allowAutoTopicCreation: false,
-    });
+    this.consumer = kafka.consumer(consumerConfig(config));
     const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, FETCH } = this.consumer.events;
     this.consumer.on(CONNECT, () => telemetry.readiness.ok('kafka'));
     // kafkajs retries a lost broker without any event: a fetch loop that stopped answering is the sign.
