@@ -85,7 +85,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   const workload = new Workload(`cdcbench_lag_${runId}_${kind}_${loadPercent}`, changes, opts.seed, () => nowUs(), 1_000_000);
   const kafka = testKafka();
   const target = openTarget(kind);
-  await createTopics(kafka, workload.topics, PARTITIONS);
+  // 10 minutes at 80% load is ~50 GB of records: keep 1 GB per partition (the sink reads seconds behind).
+  await createTopics(kafka, workload.topics, PARTITIONS, { 'retention.bytes': String(2 ** 30) });
   await target.prepare(SPACE, workload.tables, { updatedAtIndex: true });
   const groupId = `cdcbench-lag-${runId}-${kind}-${loadPercent}`;
   const sink = startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions, sources: opts.sources });

@@ -13,11 +13,12 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-export async function createTopics(kafka: Kafka, topics: readonly string[], partitions = 3): Promise<void> {
+export async function createTopics(kafka: Kafka, topics: readonly string[], partitions = 3, config: Readonly<Record<string, string>> = {}): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries })) });
   } finally {
     await admin.disconnect();
   }
