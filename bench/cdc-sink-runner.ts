@@ -44,15 +44,18 @@ export interface SinkProcess {
 /**
  * The config the benchmark gives cdc-sink: the documented defaults, except that every assigned
  * partition is processed at once (kafka.partitionsConsumedConcurrently = the partition count, as its
- * description advises: each partition flushes on its own), the target, no HTTP.
+ * description advises: each partition flushes on its own) with a connection each (target.poolSize:
+ * with the default 4, flushes queued for connections; p99 lag at 50% load 931 vs 627 ms in 2-minute
+ * runs, no change to the drain), the target, no HTTP.
  */
 export function sinkConfig(kind: TargetKind, space: string, groupId: string, topics: readonly string[], overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const partitions = topics.length * PARTITIONS;
   const target =
     kind === 'postgres'
-      ? { type: 'postgres', url: PG_URL, schema: space }
-      : { type: 'mysql', url: `${MARIADB_URL.replace(/\/[^/]*$/, '')}/${space}` };
+      ? { type: 'postgres', url: PG_URL, schema: space, poolSize: partitions }
+      : { type: 'mysql', url: `${MARIADB_URL.replace(/\/[^/]*$/, '')}/${space}`, poolSize: partitions };
   const doc: Record<string, unknown> = {
-    kafka: { brokers: KAFKA_BROKERS, clientId: 'cdc-sink-bench', groupId, topics: [...topics], partitionsConsumedConcurrently: topics.length * PARTITIONS },
+    kafka: { brokers: KAFKA_BROKERS, clientId: 'cdc-sink-bench', groupId, topics: [...topics], partitionsConsumedConcurrently: partitions },
     target,
     tables: { defaultSchema: kind === 'postgres' ? space : null },
     http: { enabled: false },
