@@ -51,7 +51,7 @@ export const kafkaSchema = z
     topics: stringList().optional().describe('Topics to consume (this or topicPattern)'),
     topicPattern: z.string().optional().describe('Regular expression of topics to consume, matched when the consumer starts'),
     fromBeginning: z.boolean().default(true).describe('Where to start when neither the target nor Kafka has an offset for a partition'),
-    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('Partitions processed at once (each flushes on its own connection)'),
+    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('Partitions processed at once; each flush takes a connection from the target pool, so give the pool (target.poolSize; Oracle: target.poolMax) at least this many'),
     prefetch: z
       .boolean()
       .default(true)
