@@ -28,13 +28,11 @@ export class LagProducer {
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private readonly exited: Promise<number | null>;
   private stderr = '';
-  private acks = 0;
+  /** flush() calls waiting for their acknowledgement, in order (one byte 'F' each). */
   private waiting: (() => void)[] = [];
 
-  constructor(
-    brokers: readonly string[],
-    private readonly topics: readonly string[],
-  ) {
+  /** `topics[i]` is the topic of records with `table` i. */
+  constructor(brokers: readonly string[], topics: readonly string[]) {
     const source = join(REPO_ROOT, 'bench', 'producer', 'FrameProducer.java');
     this.child = spawn(JAVA, ['-Xmx512m', '-cp', `${KAFKA_LIBS}/*`, source, brokers.join(','), ...topics], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
@@ -42,7 +40,6 @@ export class LagProducer {
     });
     this.child.stdout.on('data', (d: Buffer) => {
       for (let i = 0; i < d.length; i++) this.waiting.shift()?.();
-      this.acks += d.length;
     });
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
     void this.exited.then(() => {
@@ -63,7 +60,7 @@ export class LagProducer {
       head.writeInt32BE(r.table, 0);
       head.writeInt32BE(r.partition, 4);
       head.writeBigInt64BE(BigInt(r.tsMs), 8);
-      parts.push(head.subarray(0, 16), ...lengthPrefixed(r.key), ...lengthPrefixed(r.value));
+      parts.push(head, ...lengthPrefixed(r.key), ...lengthPrefixed(r.value));
     }
     await this.write(parts);
   }
