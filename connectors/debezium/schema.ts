@@ -4,8 +4,8 @@
  */
 import type { ColumnSchema, ColumnType } from '../core/column-type.ts';
 import { ErrorCodes } from '../core/errors.ts';
-import type { Row, Value } from '../core/value.ts';
-import { UNCHANGED, newRow } from '../core/value.ts';
+import type { Row, RowShape, Value } from '../core/value.ts';
+import { UNCHANGED, rowOf, rowShape } from '../core/value.ts';
 import { bytesFromBase64, bytesFromText, isBinarySourceType } from './binary.ts';
 import type { ColumnCodec, CompileContext, DecodeFn } from './codec.ts';
 import { T, readBoolean, readFloat, readInt, readInt64, readText } from './codec.ts';
@@ -202,6 +202,8 @@ export interface CompiledRow {
   readonly columns: readonly ColumnSchema[];
   /** The struct's record name ("srv.public.customers.Value"), if any. */
   readonly recordName: string | null;
+  /** The rows' template: every decoded row shares its layout. */
+  readonly shape: RowShape;
 }
 
 /** Compiles a struct schema; fields for which `skip` is true are left out (unwrap metadata). */
@@ -227,13 +229,14 @@ export function compileRow(struct: ConnectSchema, ctx: CompileContext, skip?: (f
     fields: Object.freeze(fields),
     columns: Object.freeze(columns),
     recordName: struct.name ?? null,
+    shape: rowShape(fields.map((f) => f.name)),
   });
 }
 
 /** Decodes a struct payload with compiled codecs. A missing field reads as null. */
 export function decodeRow(compiled: CompiledRow, raw: unknown, what: string): Row {
   if (!isObject(raw)) return badValue(`${what} is ${show(raw)}, expected a struct`);
-  const out = newRow();
+  const out = rowOf(compiled.shape);
   const fields = compiled.fields;
   let i = 0;
   try {
