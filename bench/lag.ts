@@ -28,6 +28,7 @@ import type { BenchRecord } from './workload.ts';
 
 const TICK_MS = 50;
 const WARMUP_S = 30;
+const TIMELINE_S = 5;
 const SPACE = 'cdcbench_lag';
 
 export interface LagResult {
@@ -42,6 +43,8 @@ export interface LagResult {
   readonly maxMs: number;
   /** p99 of every minute of the measured window, to show whether lag grows. */
   readonly p99ByMinuteMs: readonly number[];
+  /** Every TIMELINE_S seconds of the measured window (wall clock): where a tail came from, to match with metrics. */
+  readonly timeline: readonly { readonly at: string; readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number }[];
   readonly drainSecondsAfterStop: number;
   readonly cpuPer1000: number;
   readonly peakRssMb: number;
@@ -141,6 +144,11 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     const measured = window(pairs, from, stopWall + 60_000);
     const byMinute: number[] = [];
     for (let m = 0; m < opts.lagMinutes; m++) byMinute.push(percentile(window(pairs, from + m * 60_000, from + (m + 1) * 60_000), 0.99));
+    const timeline = [];
+    for (let t = from; t < stopWall; t += TIMELINE_S * 1000) {
+      const w = window(pairs, t, t + TIMELINE_S * 1000);
+      timeline.push({ at: new Date(t).toISOString(), samples: w.length, p50Ms: percentile(w, 0.5), p99Ms: percentile(w, 0.99), maxMs: w[w.length - 1] ?? Number.NaN });
+    }
     return {
       target: kind,
       loadPercent,
@@ -152,6 +160,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       p99Ms: percentile(measured, 0.99),
       maxMs: measured[measured.length - 1] ?? Number.NaN,
       p99ByMinuteMs: byMinute,
+      timeline,
       drainSecondsAfterStop,
       cpuPer1000: (usage.cpuSeconds / workload.stats.changes) * 1000,
       peakRssMb: usage.hwmMb,
