@@ -139,6 +139,22 @@ describe('cdc-sink -> PostgreSQL through the real broker', () => {
     assert.deepEqual(rows.map((r) => r.id), ['7']);
   });
 
+  test("Kafka's committed offsets follow the target (for consumer-lag tools)", async () => {
+    const ends = await topicEndOffsets(kafka, t.topic);
+    await waitApplied(group, t.topic);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor('offsets committed to Kafka', async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [t.topic] });
+        const got = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+        return [...ends].every(([p, end]) => got.get(p) === end || (end === '0' && got.get(p) === '-1')) || `committed ${JSON.stringify([...got])}, ends ${JSON.stringify([...ends])}`;
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   test('/healthz, /readyz and /metrics report the flow', async () => {
     const base = app!.httpAddress();
     assert.equal((await fetch(`${base}/healthz`)).status, 200);

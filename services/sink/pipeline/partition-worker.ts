@@ -433,7 +433,7 @@ export class PartitionWorker {
         telemetry.flushed(this.topic, this.partition, nextOffset, prepared.flushes, seconds);
         this.expected = nextOffset;
         this.resetBuffer();
-        await this.deps.kafka.commit(this.topic, this.partition, nextOffset);
+        this.deps.kafka.commit(this.topic, this.partition, nextOffset);
         return;
       } catch (err) {
         if (err instanceof OffsetConflictError) {

@@ -34,8 +34,11 @@ export interface DeadLetterSink {
 
 /** What the Kafka side offers the pipeline. */
 export interface KafkaControl {
-  /** Commit the next offset to Kafka (for lag tools); the target holds the real position. */
-  commit(topic: string, partition: number, nextOffset: string): Promise<void>;
+  /**
+   * Queue the next offset for Kafka (for lag tools); the target holds the real position, so the
+   * flush does not wait for the broker. The source commits the latest queued offsets in the background.
+   */
+  commit(topic: string, partition: number, nextOffset: string): void;
   /** Fetch this partition again from an offset (after a stale buffer was dropped). */
   seek(topic: string, partition: number, offset: string): void;
   /** Stop fetching a partition (after a data error with errors.onTableFailure: pause). */

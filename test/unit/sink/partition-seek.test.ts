@@ -63,7 +63,7 @@ function setup(stored: string) {
       readOffsets: () => Promise.resolve([{ topic: TOPIC, partition: 0, nextOffset: stored }]),
     },
     kafka: {
-      commit: () => Promise.resolve(),
+      commit: () => undefined,
       seek: (_t: string, _p: number, offset: string) => void seeks.push(offset),
       pause: () => undefined,
       resume: () => undefined,
