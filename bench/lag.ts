@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAFKA_BROKERS, createTopics, deleteTopics, testKafka } from '../test/support/kafka.ts';
 import { startSink, waitDrained } from './cdc-sink-runner.ts';
+import { calibrate, slowdownNote } from './calibrate.ts';
 import { LagPoller, POLL_MS } from './lag-poller.ts';
 import { LagProducer } from './lag-producer.ts';
 import { endOffsets } from './load.ts';
@@ -49,6 +50,9 @@ export interface LagResult {
   readonly cpuPer1000: number;
   readonly peakRssMb: number;
   readonly checksumOk: boolean;
+  /** CPU calibration after the level (bench/calibrate.ts), and the note when the machine slowed down meanwhile. */
+  readonly calibrationMs: number;
+  readonly slowdown: string | null;
 }
 
 function percentile(sorted: Float64Array, q: number): number {
@@ -81,7 +85,7 @@ function maxRateFromLastRun(kind: TargetKind, benchDir: string): number {
   return s.changesPerSec;
 }
 
-async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number, rate100: number, runId: string, workDir: string, log: (s: string) => void): Promise<LagResult> {
+async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number, rate100: number, runId: string, workDir: string, log: (s: string) => void, startCalibrationMs: number): Promise<LagResult> {
   const rate = (rate100 * loadPercent) / 100;
   const seconds = WARMUP_S + opts.lagMinutes * 60;
   const changes = Math.ceil(rate * seconds * 1.2); // an upper bound: the producer stops on the clock
@@ -144,6 +148,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     const measured = window(pairs, from, stopWall + 60_000);
     const byMinute: number[] = [];
     for (let m = 0; m < opts.lagMinutes; m++) byMinute.push(percentile(window(pairs, from + m * 60_000, from + (m + 1) * 60_000), 0.99));
+    const calibrationMs = calibrate();
     const timeline = [];
     for (let t = from; t < stopWall; t += TIMELINE_S * 1000) {
       const w = window(pairs, t, t + TIMELINE_S * 1000);
@@ -165,6 +170,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       cpuPer1000: (usage.cpuSeconds / workload.stats.changes) * 1000,
       peakRssMb: usage.hwmMb,
       checksumOk: mismatches.length === 0,
+      calibrationMs,
+      slowdown: slowdownNote(startCalibrationMs, calibrationMs),
     };
   } finally {
     await poller?.stop();
@@ -176,15 +183,15 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   }
 }
 
-export async function runLag(opts: BenchOptions, runId: string, workDir: string, log: (s: string) => void, benchDir: string): Promise<void> {
+export async function runLag(opts: BenchOptions, runId: string, workDir: string, log: (s: string) => void, benchDir: string, calibrationMs: number): Promise<void> {
   const results: LagResult[] = [];
   for (const kind of opts.targets) {
     const rate100 = opts.lagRate ?? maxRateFromLastRun(kind, benchDir);
     for (const load of opts.lagLoads) {
       log(`lag ${kind} at ${load}% of ${Math.round(rate100)} changes/s`);
-      const r = await lagRun(opts, kind, load, rate100, runId, workDir, log);
+      const r = await lagRun(opts, kind, load, rate100, runId, workDir, log, calibrationMs);
       results.push(r);
-      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}`);
+      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
     }
   }
   const lines = [

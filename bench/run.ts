@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { testKafka } from '../test/support/kafka.ts';
 import { runOnce } from './backlog.ts';
+import { calibrate, slowdownNote } from './calibrate.ts';
 import type { BacklogContext } from './backlog.ts';
 import { REPO_ROOT } from './cdc-sink-runner.ts';
 import { runLag } from './lag.ts';
@@ -60,7 +61,7 @@ async function machine(): Promise<Record<string, string>> {
   }
 }
 
-async function backlog(opts: BenchOptions, runId: string, workDir: string): Promise<void> {
+async function backlog(opts: BenchOptions, runId: string, workDir: string, calibrationMs: number): Promise<void> {
   const kafka = testKafka();
   const workload = new Workload(`${BACKLOG_PREFIX}_${opts.changes}_${opts.seed}`, opts.changes, opts.seed);
   log(`loading the backlog: ${opts.changes} changes over ${workload.topics.length} topics x 3 partitions`);
@@ -81,7 +82,9 @@ async function backlog(opts: BenchOptions, runId: string, workDir: string): Prom
       for (let repeat = 1; repeat <= opts.repeats; repeat++) {
         for (const system of opts.systems) {
           log(`${kind} run ${repeat}/${opts.repeats}: ${system}`);
-          const r = await runOnce(system, target, repeat, ctx);
+          const measured = await runOnce(system, target, repeat, ctx);
+          const slowed = slowdownNote(calibrationMs, calibrate());
+          const r = slowed === null ? measured : { ...measured, notes: [...measured.notes, slowed] };
           results.push(r);
           log(
             `  ${system}: ${r.seconds.toFixed(1)} s, ${Math.round(r.changesPerSec)} changes/s` +
@@ -99,7 +102,7 @@ async function backlog(opts: BenchOptions, runId: string, workDir: string): Prom
   const summaries = summarize(results);
   const rs = ratios(summaries);
   const text = table(summaries, rs);
-  const report = { runId, argv: process.argv.slice(2), machine: await machine(), workload: { ...s, tables: workload.tables.map((t) => ({ name: t.name, columns: t.columns.length, keys: t.keys })) }, load, results, summaries, ratios: rs };
+  const report = { runId, argv: process.argv.slice(2), machine: { ...(await machine()), calibrationMs }, workload: { ...s, tables: workload.tables.map((t) => ({ name: t.name, columns: t.columns.length, keys: t.keys })) }, load, results, summaries, ratios: rs };
   const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 2);
   writeFileSync(join(workDir, 'results.json'), json);
   writeFileSync(join(BENCH_DIR, 'last-backlog.json'), json);
@@ -117,9 +120,10 @@ async function main(): Promise<void> {
   const workDir = join(BENCH_DIR, runId);
   mkdirSync(workDir, { recursive: true });
   startInfra(opts);
-  log(`machine: ${JSON.stringify(await machine())}`);
-  if (opts.lag) await runLag(opts, runId, workDir, log, BENCH_DIR);
-  else await backlog(opts, runId, workDir);
+  const calibrationMs = calibrate();
+  log(`machine: ${JSON.stringify({ ...(await machine()), calibrationMs })}`);
+  if (opts.lag) await runLag(opts, runId, workDir, log, BENCH_DIR, calibrationMs);
+  else await backlog(opts, runId, workDir, calibrationMs);
 }
 
 await main();
