@@ -10,10 +10,11 @@
  * A connection that broke (lost, or ROLLBACK failed) is destroyed, never returned to the pool.
  * Errors of idle connections are logged, never thrown.
  */
-import { createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { CdcSinkError, ErrorCodes, TargetError, errorText } from '../core/errors.ts';
 import type { Connector, Sql, StoredOffset, TableDescription, TargetTableRef, WriteBatch, WriteOptions } from '../contract.ts';
+import { mysql2Promise } from './driver-module.ts';
 import { describeColumnsSql, describePrimaryKeySql, tableDescription } from './describe.ts';
 import { createMysqlDialect, type MysqlDialect } from './dialect.ts';
 import { driverErrorText, isConnectionBroken, targetErrorCode } from './errors.ts';
@@ -83,7 +84,7 @@ class MysqlConnectorImpl implements MysqlConnector {
       throw new TargetError(ErrorCodes.TARGET_FATAL, `${doing}: the connector to ${this.where} is closed`, { kind: 'fatal' });
     }
     if (this.pool === null) {
-      const pool = createPool(poolOptions(this.options, this.address));
+      const pool = mysql2Promise().createPool(poolOptions(this.options, this.address));
       pool.pool.on('connection', (conn) => {
         conn.on('error', (err: unknown) => {
           this.logger?.warn({ err: errorText(err) }, `${this.where}: an idle connection failed; the pool drops it`);

@@ -16,19 +16,19 @@
  * does not contain it), so a server default with NO_BACKSLASH_ESCAPES cannot leak in.
  * Other characters, including every non-ASCII one, go as they are (the connection is utf8mb4).
  */
-import { escape } from 'mysql2';
+import { mysql2 } from './driver-module.ts';
 import type { Bind } from './values.ts';
 
 /** A string literal: 'it\'s'. */
 export function stringLiteral(s: string): string {
-  return escape(s);
+  return mysql2().escape(s);
 }
 
 /** The literal of one bind. */
 export function sqlLiteral(b: Bind): string {
   // values.ts never makes NaN or Infinity (a data error naming the column); this is a guard.
   if (typeof b === 'number' && !Number.isFinite(b)) throw new Error(`${String(b)} has no SQL literal`);
-  return escape(b);
+  return mysql2().escape(b);
 }
 
 /** '(1, 'a', NULL)' */

@@ -16,7 +16,8 @@
  *   them for placeholders it then leaves alone); with values, mysql2's own format().
  */
 import { readFileSync } from 'node:fs';
-import { format } from 'mysql2';
+import type { format } from 'mysql2';
+import { mysql2 } from './driver-module.ts';
 import type { PoolOptions, SslOptions } from 'mysql2/promise';
 import { CdcSinkError, ErrorCodes } from '../core/errors.ts';
 import type { MysqlOptions, MysqlSslOptions } from './options.ts';
@@ -108,7 +109,7 @@ export function sslConfig(ssl: MysqlSslOptions | undefined): SslOptions | undefi
 /** mysql2's queryFormat: no values, no formatting; otherwise what mysql2 does by default (timezone 'Z' as the pool's). */
 export function queryFormat(sql: string, values: unknown): string {
   if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
-  return format(sql, values as Parameters<typeof format>[1], false, 'Z');
+  return mysql2().format(sql, values as Parameters<typeof format>[1], false, 'Z');
 }
 
 export function poolOptions(options: MysqlOptions, address: ServerAddress): PoolOptions {

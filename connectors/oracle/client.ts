@@ -3,7 +3,7 @@
  * transaction per write (autoCommit off everywhere), offsets moved by compare-and-set in that same
  * transaction. It never batches, retries or commits Kafka offsets: the pipeline does.
  */
-import oracledb from 'oracledb';
+import type oracledb from 'oracledb';
 import type { Logger } from 'pino';
 import type {
   Connector,
@@ -33,6 +33,7 @@ import {
 } from './catalog.ts';
 import { createOracleDialect, type OracleDialect } from './dialect.ts';
 import { poolAttributes, runSql } from './driver.ts';
+import { oracleDriver } from './driver-module.ts';
 import { classifyOracleError, isConnectionBroken, oraNumber } from './errors.ts';
 import { connectionText, oracleOptionsSchema, type OracleOptions } from './options.ts';
 
@@ -100,7 +101,7 @@ class OracleClient implements OracleConnector {
   async #open(): Promise<void> {
     let pool: oracledb.Pool;
     try {
-      pool = await oracledb.createPool(poolAttributes(this.options));
+      pool = await oracleDriver().createPool(poolAttributes(this.options));
     } catch (err) {
       throw this.#error(err, `connecting to Oracle at ${this.#where}`, ErrorCodes.TARGET_CONNECTION);
     }
@@ -129,13 +130,13 @@ class OracleClient implements OracleConnector {
     return this.#withConnection(`describing ${this.dialect.tableText(table)}`, async (c) => {
       const cols = describeColumnsSql(owner, name);
       const colRows = await c.execute<CatalogColumnRow>(cols.text, cols.values as oracledb.BindParameters, {
-        outFormat: oracledb.OUT_FORMAT_OBJECT,
+        outFormat: oracleDriver().OUT_FORMAT_OBJECT,
       });
       const columns = (colRows.rows ?? []).map(targetColumn);
       if (columns.length === 0) return null;
       const pk = describePrimaryKeySql(owner, name);
       const pkRows = await c.execute<{ COLUMN_NAME: string }>(pk.text, pk.values as oracledb.BindParameters, {
-        outFormat: oracledb.OUT_FORMAT_OBJECT,
+        outFormat: oracleDriver().OUT_FORMAT_OBJECT,
       });
       return { table, columns, primaryKey: (pkRows.rows ?? []).map((r) => r.COLUMN_NAME) };
     });
@@ -154,7 +155,7 @@ class OracleClient implements OracleConnector {
     const sql = this.dialect.selectOffsets(groupId);
     return this.#withConnection(`reading the offsets of group ${groupId}`, async (c) => {
       const result = await c.execute<[string, number, string]>(sql.text, sql.values as oracledb.BindParameters, {
-        outFormat: oracledb.OUT_FORMAT_ARRAY,
+        outFormat: oracleDriver().OUT_FORMAT_ARRAY,
       });
       return (result.rows ?? []).map(([topic, partition, nextOffset]) => ({ topic, partition, nextOffset }));
     });

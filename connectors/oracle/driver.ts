@@ -2,26 +2,31 @@
  * The glue between the dialect's driver-free statements and node-oracledb (thin mode): pool
  * attributes, bind definitions, and running one Sql on a connection.
  */
-import oracledb from 'oracledb';
+import type oracledb from 'oracledb';
+import { oracleDriver } from './driver-module.ts';
 import type { Sql } from '../contract.ts';
 import { SESSION_SETUP_SQL } from './catalog.ts';
 import { resolveConnection, type OracleOptions } from './options.ts';
 import { bindDefsOf, type OracleBindDef, type OracleBindType } from './sql.ts';
 
-const DB_TYPES: Readonly<Record<OracleBindType, oracledb.DbType>> = {
-  varchar: oracledb.DB_TYPE_VARCHAR,
-  number: oracledb.DB_TYPE_NUMBER,
-  binary_double: oracledb.DB_TYPE_BINARY_DOUBLE,
-  binary_float: oracledb.DB_TYPE_BINARY_FLOAT,
-  boolean: oracledb.DB_TYPE_BOOLEAN,
-  raw: oracledb.DB_TYPE_RAW,
-  clob: oracledb.DB_TYPE_CLOB,
-  blob: oracledb.DB_TYPE_BLOB,
-};
+function dbType(t: OracleBindType): oracledb.DbType {
+  const d = oracleDriver();
+  const types: Readonly<Record<OracleBindType, oracledb.DbType>> = {
+    varchar: d.DB_TYPE_VARCHAR,
+    number: d.DB_TYPE_NUMBER,
+    binary_double: d.DB_TYPE_BINARY_DOUBLE,
+    binary_float: d.DB_TYPE_BINARY_FLOAT,
+    boolean: d.DB_TYPE_BOOLEAN,
+    raw: d.DB_TYPE_RAW,
+    clob: d.DB_TYPE_CLOB,
+    blob: d.DB_TYPE_BLOB,
+  };
+  return types[t];
+}
 
 export function driverBindDefs(defs: readonly OracleBindDef[]): oracledb.BindDefinition[] {
   return defs.map((d) => {
-    const def: oracledb.BindDefinition = { dir: oracledb.BIND_IN, type: DB_TYPES[d.type] };
+    const def: oracledb.BindDefinition = { dir: oracleDriver().BIND_IN, type: dbType(d.type) };
     if (d.maxSize !== undefined) def.maxSize = d.maxSize;
     return def;
   });
