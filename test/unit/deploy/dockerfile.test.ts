@@ -162,13 +162,15 @@ describe('deploy/Dockerfile', () => {
     assert.ok(cmd.join(' ').includes(`127.0.0.1:${defaults.http.port}/healthz`));
   });
 
-  test('entrypoint is what the build emits for services/cli.ts, smoke-tested as the service user; the command runs with the mounted config', () => {
+  test('entrypoint is node (with flags) and what the build emits for services/cli.ts, smoke-tested as the service user; the command runs with the mounted config', () => {
     const entry = last('ENTRYPOINT');
     const form = execForm(entry.args);
     assert.ok(form, 'ENTRYPOINT should use the exec form');
-    const [node, script, ...rest] = form;
+    const [node, ...args] = form;
     assert.equal(node, 'node');
-    assert.deepEqual(rest, []);
+    const script = args.at(-1);
+    const flags = args.slice(0, -1);
+    assert.ok(flags.every((f) => /^--[a-z-]+=\S+$/.test(f)), `only node flags before the script: ${flags.join(' ')}`);
     const emitted = layout.output('services/cli.ts');
     assert.equal(containerPath(finalStage, entry, script ?? ''), containerPath(finalStage, entry, emitted), `the build emits services/cli.ts as ${emitted}`);
     const user = of(finalStage, 'USER').at(-1);
