@@ -2,10 +2,11 @@
  * A Kafka record kept past its batch (buffered until its flush, for the dead-letter topic) without
  * keeping the fetch response it came in. kafkajs hands out keys and values as slices of one fetch
  * response (up to kafka.maxBytes), so a single buffered record pins the whole response, and a
- * partition buffering a few thousand records pins the responses of all of them. The retained record owns copies instead,
- * and where the format recognised a cached schema prefix (JsonConverter: `{"schema":...,"payload":`,
- * ~80% of a Debezium message) it shares that prefix and copies only the rest. Its bytes are the
- * original bytes: `key` and `value` put them together again when read (rarely: dead letters).
+ * partition buffering a few thousand records pins the responses of all of them. The retained
+ * record owns copies instead, and where the format recognised a cached schema prefix
+ * (JsonConverter: `{"schema":...,"payload":`, ~80% of a Debezium message) it shares that prefix
+ * and copies only the rest. Its bytes are the original bytes: `key` and `value` put them together
+ * again when read (rarely: dead letters).
  *
  * One object per record, no Buffer objects of its own: the copies live in shared slabs (ByteArena),
  * referenced by offset. Thousands of these live in every partition buffer, and each extra object

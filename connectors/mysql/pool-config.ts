@@ -17,9 +17,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { format } from 'mysql2';
-import { mysql2 } from './driver-module.ts';
 import type { PoolOptions, SslOptions } from 'mysql2/promise';
 import { CdcSinkError, ErrorCodes } from '../core/errors.ts';
+import { mysql2 } from './driver-module.ts';
 import type { MysqlOptions, MysqlSslOptions } from './options.ts';
 
 /**

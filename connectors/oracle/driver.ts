@@ -3,15 +3,17 @@
  * attributes, bind definitions, and running one Sql on a connection.
  */
 import type oracledb from 'oracledb';
-import { oracleDriver } from './driver-module.ts';
 import type { Sql } from '../contract.ts';
 import { SESSION_SETUP_SQL } from './catalog.ts';
+import { oracleDriver } from './driver-module.ts';
 import { resolveConnection, type OracleOptions } from './options.ts';
 import { bindDefsOf, type OracleBindDef, type OracleBindType } from './sql.ts';
 
+let dbTypes: Readonly<Record<OracleBindType, oracledb.DbType>> | undefined;
+
 function dbType(t: OracleBindType): oracledb.DbType {
   const d = oracleDriver();
-  const types: Readonly<Record<OracleBindType, oracledb.DbType>> = {
+  dbTypes ??= {
     varchar: d.DB_TYPE_VARCHAR,
     number: d.DB_TYPE_NUMBER,
     binary_double: d.DB_TYPE_BINARY_DOUBLE,
@@ -21,7 +23,7 @@ function dbType(t: OracleBindType): oracledb.DbType {
     clob: d.DB_TYPE_CLOB,
     blob: d.DB_TYPE_BLOB,
   };
-  return types[t];
+  return dbTypes[t];
 }
 
 export function driverBindDefs(defs: readonly OracleBindDef[]): oracledb.BindDefinition[] {
