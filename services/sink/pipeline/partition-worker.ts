@@ -31,6 +31,16 @@ interface Unit {
   readonly entry: BatchEntry;
 }
 
+/**
+ * Records taken between two turns of the event loop. Taking a record awaits only promises that are
+ * already settled, so without a turn a batch of thousands ran as one long chain of microtasks (tens
+ * to hundreds of milliseconds with 12 partitions' batches interleaved), while the results of other
+ * partitions' flushes, heartbeats and /metrics waited behind it.
+ */
+export const RECORDS_PER_TURN = 200;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Thrown to stop the service: the record or batch cannot be applied and the policy is to stop. */
 export class PipelineStopError extends CdcSinkError {
   constructor(readonly reason: CdcSinkError) {
@@ -134,8 +144,10 @@ export class PartitionWorker {
     const skipBelow = this.expected === null ? null : BigInt(this.expected);
     const end = this.deps.endOffsets?.get(`${this.topic}:${this.partition}`);
     let replays = 0;
+    let taken = 0;
     if (this.seeks !== seeks || !(await this.prepareDecoding(records, hooks, skipBelow, end))) return;
     for (const record of records) {
+      if (++taken % RECORDS_PER_TURN === 0) await nextTurn();
       if (this.stopped || this.pausedAt !== null || this.seeks !== seeks || !hooks.isActive()) break;
       if (end !== undefined && BigInt(record.offset) >= end) break;
       if (skipBelow !== null && BigInt(record.offset) < skipBelow) {

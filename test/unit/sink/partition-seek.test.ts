@@ -8,79 +8,26 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { pino } from 'pino';
-import type { ChangeEvent } from '../../../connectors/core/change-event.ts';
 import { OffsetConflictError } from '../../../connectors/core/errors.ts';
 import type { WriteBatch } from '../../../connectors/contract.ts';
-import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { PartitionWorker } from '../../../services/sink/pipeline/partition-worker.ts';
-import type { Route } from '../../../services/sink/pipeline/router.ts';
-import type { BatchHooks, PipelineDeps } from '../../../services/sink/pipeline/stages.ts';
-import { createMetrics } from '../../../services/sink/telemetry/metrics.ts';
-import { Telemetry } from '../../../services/sink/telemetry/telemetry.ts';
-
-const TOPIC = 'srv.public.items';
-const table = { namespace: 'public', name: 'items' };
-const route: Route = { target: { schema: 'public', name: 'items' }, targetText: 'public.items', keyColumns: ['id'], mode: 'upsert' };
-
-function records(from: number, to: number): KafkaRecord[] {
-  const out: KafkaRecord[] = [];
-  for (let o = from; o <= to; o++) out.push({ topic: TOPIC, partition: 0, offset: String(o), timestamp: '0', key: null, value: Buffer.from(String(o)) });
-  return out;
-}
-
-function event(record: KafkaRecord): ChangeEvent {
-  const id = Number(record.offset);
-  return {
-    op: 'upsert',
-    table,
-    key: { id },
-    row: { id },
-    before: null,
-    schema: { columns: [{ name: 'id', type: { kind: 'int', bits: 64 }, optional: false }], key: ['id'] },
-    source: { topic: TOPIC, partition: 0, offset: record.offset, kafkaTimestampMs: 0, sourceTimestampMs: null, sourceOp: 'c', snapshot: false, position: null, connector: null },
-  };
-}
+import { TOPIC, activeHooks as hooks, records, workerDeps } from './worker-fixture.ts';
 
 /** A worker whose writes conflict once (another writer stored `stored`), then succeed. */
 function setup(stored: string) {
   const writes: { ids: unknown[]; nextOffset: string; expected: string | null }[] = [];
   const seeks: string[] = [];
   let conflicts = 1;
-  const deps = {
-    groupId: 'g',
-    decode: (r: KafkaRecord) => ({ kind: 'change', event: event(r) }) as const,
-    transforms: { forTable: () => Promise.resolve({ isIdentity: true, apply: (e: ChangeEvent) => Promise.resolve([e]), onError: 'fail' as const }) },
-    router: { route: () => Promise.resolve({ kind: 'route' as const, route }) },
-    schemaSync: { ensure: () => Promise.resolve({ table: route.target, columns: [{ name: 'id', dataType: 'bigint', nullable: false }], primaryKey: ['id'] }) },
-    connector: {
-      write: (batch: WriteBatch) => {
-        if (conflicts-- > 0) return Promise.reject(new OffsetConflictError('stored offset moved'));
-        const o = batch.offsets[0]!;
-        writes.push({ ids: batch.tables.flatMap((t) => t.upserts.map((r) => r['id'])), nextOffset: o.nextOffset, expected: o.expected });
-        return Promise.resolve();
-      },
-      readOffsets: () => Promise.resolve([{ topic: TOPIC, partition: 0, nextOffset: stored }]),
+  const deps = workerDeps({
+    write: (batch: WriteBatch) => {
+      if (conflicts-- > 0) return Promise.reject(new OffsetConflictError('stored offset moved'));
+      const o = batch.offsets[0]!;
+      writes.push({ ids: batch.tables.flatMap((t) => t.upserts.map((r) => r['id'])), nextOffset: o.nextOffset, expected: o.expected });
+      return Promise.resolve();
     },
-    kafka: {
-      commit: () => undefined,
-      seek: (_t: string, _p: number, offset: string) => void seeks.push(offset),
-      pause: () => undefined,
-      resume: () => undefined,
-    },
-    telemetry: new Telemetry(createMetrics(), pino({ level: 'silent' })),
-    batch: { maxRows: 1000, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp: true },
-    retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 0 },
-    deadLetter: null,
-    onTableFailure: 'stop',
-    signal: new AbortController().signal,
-  } as unknown as PipelineDeps;
-  const hooks: BatchHooks = {
-    heartbeat: () => Promise.resolve(),
-    isActive: () => true,
-    caughtUp: () => true,
-    resolveOffset: () => undefined,
-  };
+    readOffsets: () => Promise.resolve([{ topic: TOPIC, partition: 0, nextOffset: stored }]),
+    seek: (offset) => void seeks.push(offset),
+  });
   return { deps, hooks, writes, seeks };
 }
 
