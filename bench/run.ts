@@ -83,6 +83,8 @@ async function backlog(opts: BenchOptions, runId: string, workDir: string, calib
         for (const system of opts.systems) {
           log(`${kind} run ${repeat}/${opts.repeats}: ${system}`);
           const measured = await runOnce(system, target, repeat, ctx);
+          // Right after a drain the database still writes back what it buffered: calibrate once it settled.
+          await target.settle();
           const slowed = slowdownNote(calibrationMs, calibrate());
           const r = slowed === null ? measured : { ...measured, notes: [...measured.notes, slowed] };
           results.push(r);
