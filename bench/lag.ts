@@ -70,6 +70,16 @@ function window(pairs: Float64Array, fromMs: number, toMs: number): Float64Array
   return Float64Array.from(out).sort();
 }
 
+/** Sorted lags of the sample pairs in `count` consecutive windows of `widthMs` from `fromMs`, in one pass. */
+function windows(pairs: Float64Array, fromMs: number, widthMs: number, count: number): Float64Array[] {
+  const out: number[][] = Array.from({ length: count }, () => []);
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const w = Math.floor(((pairs[i] ?? 0) - fromMs) / widthMs);
+    if (w >= 0 && w < count) out[w]?.push(pairs[i + 1] ?? 0);
+  }
+  return out.map((lags) => Float64Array.from(lags).sort());
+}
+
 const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
 function maxRateFromLastRun(kind: TargetKind, benchDir: string): number {
@@ -146,14 +156,15 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     const from = startedWall + WARMUP_S * 1000;
     // Samples of records produced in the measured window: those seen up to the stop, and the rest as they drain.
     const measured = window(pairs, from, stopWall + 60_000);
-    const byMinute: number[] = [];
-    for (let m = 0; m < opts.lagMinutes; m++) byMinute.push(percentile(window(pairs, from + m * 60_000, from + (m + 1) * 60_000), 0.99));
+    const byMinute = windows(pairs, from, 60_000, opts.lagMinutes).map((w) => percentile(w, 0.99));
     const calibrationMs = calibrate();
-    const timeline = [];
-    for (let t = from; t < stopWall; t += TIMELINE_S * 1000) {
-      const w = window(pairs, t, t + TIMELINE_S * 1000);
-      timeline.push({ at: new Date(t).toISOString(), samples: w.length, p50Ms: percentile(w, 0.5), p99Ms: percentile(w, 0.99), maxMs: w[w.length - 1] ?? Number.NaN });
-    }
+    const timeline = windows(pairs, from, TIMELINE_S * 1000, Math.ceil((stopWall - from) / (TIMELINE_S * 1000))).map((w, i) => ({
+      at: new Date(from + i * TIMELINE_S * 1000).toISOString(),
+      samples: w.length,
+      p50Ms: percentile(w, 0.5),
+      p99Ms: percentile(w, 0.99),
+      maxMs: w[w.length - 1] ?? Number.NaN,
+    }));
     return {
       target: kind,
       loadPercent,

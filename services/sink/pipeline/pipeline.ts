@@ -13,7 +13,8 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
-const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** A map key for one topic-partition. */
+export const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export class Pipeline {
   private workers = new Map<string, PartitionWorker>();

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { CdcSinkError, ErrorCodes, errorText } from '../../../connectors/core/errors.ts';
 import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import type { KafkaConfig } from '../config/schema.ts';
+import { tpKey } from '../pipeline/pipeline.ts';
 import type { Pipeline, TopicPartition } from '../pipeline/pipeline.ts';
 import type { KafkaControl } from '../pipeline/stages.ts';
 import type { Telemetry } from '../telemetry/telemetry.ts';
@@ -142,7 +143,7 @@ export class KafkaSource implements KafkaControl {
    */
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const key = `${batch.topic}\u0000${batch.partition}`;
+    const key = tpKey(batch.topic, batch.partition);
     const previous = this.inFlight.get(key);
     if (previous) {
       const err = await previous;
@@ -204,7 +205,7 @@ export class KafkaSource implements KafkaControl {
    * (and ~150 commit requests a second at moderate load), for offsets only lag tools read.
    */
   commit(topic: string, partition: number, nextOffset: string): void {
-    this.toCommit.set(`${topic}\u0000${partition}`, { topic, partition, offset: nextOffset });
+    this.toCommit.set(tpKey(topic, partition), { topic, partition, offset: nextOffset });
     this.committing ??= this.commitQueued();
   }
 
