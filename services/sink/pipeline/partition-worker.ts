@@ -250,7 +250,8 @@ export class PartitionWorker {
     const event = decoded.event;
     // Buffered entries keep their record for the dead-letter topic: a copy, not the Kafka client's
     // fetch buffer (taken right after decode, when the decoder still knows the record's schema prefix).
-    const kept = this.deps.retain?.(record) ?? record;
+    // Without a dead-letter topic nothing reads the bytes again: the position is all that is kept.
+    const kept = this.deps.deadLetter ? (this.deps.retain?.(record) ?? record) : positionOf(record);
     const chain = await this.chainFor(event.table);
     let out: ChangeEvent[];
     try {
@@ -523,6 +524,11 @@ export class PartitionWorker {
     this.seeks++;
     if (stored) this.deps.kafka.seek(this.topic, this.partition, stored.nextOffset);
   }
+}
+
+/** The record without its bytes (what an error names), so that it pins no fetch response. */
+function positionOf(record: KafkaRecord): KafkaRecord {
+  return { topic: record.topic, partition: record.partition, offset: record.offset, timestamp: record.timestamp, key: null, value: null };
 }
 
 function location(record: KafkaRecord) {

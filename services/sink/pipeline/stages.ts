@@ -61,7 +61,8 @@ export interface PipelineDeps {
   readonly decode: (record: KafkaRecord) => Decoded;
   /**
    * The record as buffered until its flush (the decoder's retain: its own bytes, not a slice of the
-   * Kafka client's fetch buffer). Without it the record itself is buffered.
+   * Kafka client's fetch buffer), for the dead-letter topic. Without it the record itself is
+   * buffered; without a dead-letter topic, only its position.
    */
   readonly retain?: (record: KafkaRecord) => KafkaRecord;
   /** Fetches what decode() needs for these records (Avro: schemas from the registry); the decoder's prepare, when it has one. */
