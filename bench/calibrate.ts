@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * A fixed CPU workload, timed: the machine's speed at the moment. A shared VM's cores can slow down
  * for minutes (on 2026-12-06 the same code drained at half the rate and twice the CPU seconds per
@@ -25,7 +27,39 @@ export function calibrate(): number {
   return Math.round(best);
 }
 
+/** Busy and total jiffies of all CPUs so far (/proc/stat's first line; idle and iowait are not busy). */
+function cpuTimes(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/**
+ * Waits until the machine is quiet: less than `threshold` of all CPUs busy over one second, for at most
+ * `maxSeconds`. After a drain the database, the broker (and the Connect worker's JVM) keep working
+ * for a while; on a 2-vCPU VM whose vCPUs may share a core, a run or a calibration started then
+ * measures the leftovers too (the calibration read ~40% slower right after every drain).
+ */
+export async function waitQuiet(maxSeconds = 60, threshold = 0.1): Promise<{ seconds: number; busy: number }> {
+  const started = performance.now();
+  for (;;) {
+    const a = cpuTimes();
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = cpuTimes();
+    const busy = (b.busy - a.busy) / Math.max(1, b.total - a.total);
+    const seconds = (performance.now() - started) / 1000;
+    if (busy < threshold || seconds >= maxSeconds) return { seconds: Math.round(seconds), busy };
+  }
+}
+
 /** A note when the machine was slower than at the start of the benchmark (by more than a quarter). */
 export function slowdownNote(startMs: number, nowMs: number): string | null {
-  return nowMs > startMs * 1.25 ? `machine slowed down: CPU calibration ${nowMs} ms vs ${startMs} ms at the start; this run's numbers are suspect` : null;
+  return nowMs > startMs * 1.25 ? `machine slowed down: CPU calibration ${nowMs} ms before this run vs ${startMs} ms at the start; this run's numbers are suspect` : null;
+}
+
+/** The machine's speed just before a run: the target settled, the machine quiet, then calibrated. */
+export async function machineSpeed(target: { settle(): Promise<void> }): Promise<{ quietSeconds: number; busy: number; calibrationMs: number }> {
+  await target.settle();
+  const quiet = await waitQuiet();
+  return { quietSeconds: quiet.seconds, busy: quiet.busy, calibrationMs: calibrate() };
 }

@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KAFKA_BROKERS, createTopics, deleteTopics, testKafka } from '../test/support/kafka.ts';
 import { startSink, waitDrained } from './cdc-sink-runner.ts';
-import { calibrate, slowdownNote } from './calibrate.ts';
+import { machineSpeed, slowdownNote } from './calibrate.ts';
 import { LagPoller, POLL_MS } from './lag-poller.ts';
 import { LagProducer } from './lag-producer.ts';
 import { endOffsets } from './load.ts';
@@ -28,6 +28,7 @@ import { PARTITIONS } from './tables.ts';
 import type { BenchRecord } from './workload.ts';
 
 const TICK_MS = 50;
+const LAG_TOPIC_PREFIX = 'cdcbench_lag_';
 const WARMUP_S = 30;
 const TIMELINE_S = 5;
 const SPACE = 'cdcbench_lag';
@@ -50,7 +51,7 @@ export interface LagResult {
   readonly cpuPer1000: number;
   readonly peakRssMb: number;
   readonly checksumOk: boolean;
-  /** CPU calibration after the level (bench/calibrate.ts), and the note when the machine slowed down meanwhile. */
+  /** CPU calibration before the level (bench/calibrate.ts), once the machine was quiet, and the note when it was slower than at the start. */
   readonly calibrationMs: number;
   readonly slowdown: string | null;
 }
@@ -99,9 +100,11 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   const rate = (rate100 * loadPercent) / 100;
   const seconds = WARMUP_S + opts.lagMinutes * 60;
   const changes = Math.ceil(rate * seconds * 1.2); // an upper bound: the producer stops on the clock
-  const workload = new Workload(`cdcbench_lag_${runId}_${kind}_${loadPercent}`, changes, opts.seed, () => nowUs(), 1_000_000);
+  const workload = new Workload(`${LAG_TOPIC_PREFIX}${runId}_${kind}_${loadPercent}`, changes, opts.seed, () => nowUs(), 1_000_000);
   const kafka = testKafka();
   const target = openTarget(kind);
+  const speed = await machineSpeed(target);
+  log(`  machine quiet after ${speed.quietSeconds} s (${(speed.busy * 100).toFixed(0)}% busy), calibration ${speed.calibrationMs} ms`);
   // 10 minutes at 80% load is ~50 GB of records: keep 1 GB per partition (the sink reads seconds behind).
   await createTopics(kafka, workload.topics, PARTITIONS, { 'retention.bytes': String(2 ** 30) });
   await target.prepare(SPACE, workload.tables, { updatedAtIndex: true });
@@ -157,7 +160,6 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     // Samples of records produced in the measured window: those seen up to the stop, and the rest as they drain.
     const measured = window(pairs, from, stopWall + 60_000);
     const byMinute = windows(pairs, from, 60_000, opts.lagMinutes).map((w) => percentile(w, 0.99));
-    const calibrationMs = calibrate();
     const timeline = windows(pairs, from, TIMELINE_S * 1000, Math.ceil((stopWall - from) / (TIMELINE_S * 1000))).map((w, i) => ({
       at: new Date(from + i * TIMELINE_S * 1000).toISOString(),
       samples: w.length,
@@ -181,8 +183,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       cpuPer1000: (usage.cpuSeconds / workload.stats.changes) * 1000,
       peakRssMb: usage.hwmMb,
       checksumOk: mismatches.length === 0,
-      calibrationMs,
-      slowdown: slowdownNote(startCalibrationMs, calibrationMs),
+      calibrationMs: speed.calibrationMs,
+      slowdown: slowdownNote(startCalibrationMs, speed.calibrationMs),
     };
   } finally {
     await poller?.stop();
@@ -194,8 +196,23 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   }
 }
 
+/** Topics a killed lag run left behind (up to 1 GB per partition each); runs are never concurrent. */
+async function deleteStaleLagTopics(log: (s: string) => void): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const stale = (await admin.listTopics()).filter((t) => t.startsWith(LAG_TOPIC_PREFIX));
+    if (stale.length === 0) return;
+    log(`deleting ${stale.length} topics left by an earlier lag run that did not finish`);
+    await admin.deleteTopics({ topics: stale });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function runLag(opts: BenchOptions, runId: string, workDir: string, log: (s: string) => void, benchDir: string, calibrationMs: number): Promise<void> {
   const results: LagResult[] = [];
+  await deleteStaleLagTopics(log);
   for (const kind of opts.targets) {
     const rate100 = opts.lagRate ?? maxRateFromLastRun(kind, benchDir);
     for (const load of opts.lagLoads) {

@@ -22,6 +22,8 @@ export interface RunResult {
   readonly checksumOk: boolean;
   readonly mismatches: readonly string[];
   readonly notes: readonly string[];
+  /** The machine's calibration (bench/calibrate.ts) just before the run, once it was quiet. */
+  readonly calibrationMs?: number;
 }
 
 /** The expected checksums of a workload's final state (computed once per run). */

@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { testKafka } from '../test/support/kafka.ts';
 import { runOnce } from './backlog.ts';
-import { calibrate, slowdownNote } from './calibrate.ts';
+import { calibrate, machineSpeed, slowdownNote } from './calibrate.ts';
 import type { BacklogContext } from './backlog.ts';
 import { REPO_ROOT } from './cdc-sink-runner.ts';
 import { runLag } from './lag.ts';
@@ -82,10 +82,11 @@ async function backlog(opts: BenchOptions, runId: string, workDir: string, calib
       for (let repeat = 1; repeat <= opts.repeats; repeat++) {
         for (const system of opts.systems) {
           log(`${kind} run ${repeat}/${opts.repeats}: ${system}`);
-          const measured = await runOnce(system, target, repeat, ctx);
-          // Right after a drain the database still writes back what it buffered: calibrate once it settled.
-          await target.settle();
-          const slowed = slowdownNote(calibrationMs, calibrate());
+          // Each run starts on a settled, quiet machine whose speed is known (calibrated just before).
+          const speed = await machineSpeed(target);
+          log(`  machine quiet after ${speed.quietSeconds} s (${(speed.busy * 100).toFixed(0)}% busy), calibration ${speed.calibrationMs} ms`);
+          const measured = { ...(await runOnce(system, target, repeat, ctx)), calibrationMs: speed.calibrationMs };
+          const slowed = slowdownNote(calibrationMs, speed.calibrationMs);
           const r = slowed === null ? measured : { ...measured, notes: [...measured.notes, slowed] };
           results.push(r);
           log(
