@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { machineTicks } from './cpu-share.ts';
 
 /**
  * A fixed CPU workload, timed: the machine's speed at the moment. A shared VM's cores can slow down
@@ -27,13 +27,6 @@ export function calibrate(): number {
   return Math.round(best);
 }
 
-/** Busy and total jiffies of all CPUs so far (/proc/stat's first line; idle and iowait are not busy). */
-function cpuTimes(): { busy: number; total: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
-}
-
 /**
  * Waits until the machine is quiet: less than `threshold` of all CPUs busy over one second, for at most
  * `maxSeconds`. After a drain the database, the broker (and the Connect worker's JVM) keep working
@@ -43,9 +36,9 @@ function cpuTimes(): { busy: number; total: number } {
 export async function waitQuiet(maxSeconds = 60, threshold = 0.1): Promise<{ seconds: number; busy: number }> {
   const started = performance.now();
   for (;;) {
-    const a = cpuTimes();
+    const a = machineTicks();
     await new Promise((r) => setTimeout(r, 1000));
-    const b = cpuTimes();
+    const b = machineTicks();
     const busy = (b.busy - a.busy) / Math.max(1, b.total - a.total);
     const seconds = (performance.now() - started) / 1000;
     if (busy < threshold || seconds >= maxSeconds) return { seconds: Math.round(seconds), busy };

@@ -16,11 +16,13 @@ import { join } from 'node:path';
 import { KAFKA_BROKERS, createTopics, deleteTopics, testKafka } from '../test/support/kafka.ts';
 import { startSink, waitDrained } from './cdc-sink-runner.ts';
 import { machineSpeed, slowdownNote } from './calibrate.ts';
+import { CpuMeter } from './cpu-share.ts';
+import type { CpuShare } from './cpu-share.ts';
 import { LagPoller, POLL_MS } from './lag-poller.ts';
 import { LagProducer } from './lag-producer.ts';
 import { endOffsets } from './load.ts';
 import type { BenchOptions } from './options.ts';
-import { expectedChecksums, mb, sleep, verify } from './result.ts';
+import { expectedChecksums, lastBacklogFile, mb, sleep, verify } from './result.ts';
 import { openTarget } from './targets.ts';
 import type { TargetKind } from './targets.ts';
 import { Workload } from './workload.ts';
@@ -45,12 +47,18 @@ export interface LagResult {
   readonly maxMs: number;
   /** p99 of every minute of the measured window, to show whether lag grows. */
   readonly p99ByMinuteMs: readonly number[];
-  /** Every TIMELINE_S seconds of the measured window (wall clock): where a tail came from, to match with metrics. */
-  readonly timeline: readonly { readonly at: string; readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number }[];
+  /**
+   * Every TIMELINE_S seconds of the measured window (wall clock): the lag of the samples seen in it
+   * and where the CPU went meanwhile, to tell where a tail came from.
+   */
+  readonly timeline: readonly { readonly at: string; readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly cpu: CpuShare | null }[];
   readonly drainSecondsAfterStop: number;
   readonly cpuPer1000: number;
   readonly peakRssMb: number;
   readonly checksumOk: boolean;
+  /** Share of both CPUs busy while the load ran (after the warm-up), and the cores each kind of process used. */
+  readonly machineBusy: number;
+  readonly coresByProcess: Readonly<Record<string, number>>;
   /** CPU calibration before the level (bench/calibrate.ts), once the machine was quiet, and the note when it was slower than at the start. */
   readonly calibrationMs: number;
   readonly slowdown: string | null;
@@ -83,13 +91,13 @@ function windows(pairs: Float64Array, fromMs: number, widthMs: number, count: nu
 
 const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
-function maxRateFromLastRun(kind: TargetKind, benchDir: string): number {
-  const file = join(benchDir, 'last-backlog.json');
+function maxRateFromLastRun(kind: TargetKind, benchDir: string, changes: number): number {
+  const file = lastBacklogFile(benchDir, changes);
   let doc: { summaries?: { target: string; system: string; valid: number; changesPerSec: number }[] };
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
   } catch {
-    throw new Error(`no --lag-rate given and no backlog result in ${file}: run \`npm run bench\` first`);
+    throw new Error(`no --lag-rate given and no backlog result in ${file}: run \`npm run bench\` first (with the same --changes)`);
   }
   const s = doc.summaries?.find((x) => x.target === kind && x.system === 'cdc-sink' && x.valid > 0);
   if (!s) throw new Error(`${file} has no valid cdc-sink result for ${kind}; pass --lag-rate`);
@@ -123,7 +131,21 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
     const stream = workload.records(perTick)[Symbol.iterator]();
     const endAt = started + seconds * 1000;
+    // CPU by process over the measured part (after the warm-up) and per timeline window.
+    let cpu: CpuMeter | null = null;
+    let cpuWindows: CpuMeter | null = null;
+    const cpuTimeline: CpuShare[] = [];
+    let nextWindow = started + WARMUP_S * 1000;
     while (performance.now() < endAt) {
+      if (performance.now() >= nextWindow) {
+        if (cpuWindows === null) {
+          cpu = new CpuMeter(sink.child.pid ?? -1);
+          cpuWindows = new CpuMeter(sink.child.pid ?? -1);
+        } else {
+          cpuTimeline.push(cpuWindows.sample());
+        }
+        nextWindow += TIMELINE_S * 1000;
+      }
       if (performance.now() > nextLog) {
         const w = window(poller.samples(), performance.timeOrigin + performance.now() - 60_000, Number.POSITIVE_INFINITY);
         const rateNow = sent / ((performance.now() - started) / 1000);
@@ -145,6 +167,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       await sleep(Math.max(1, TICK_MS - ((performance.now() - started) % TICK_MS)));
     }
     await producer.flush();
+    const cpuShare = cpu?.sample() ?? null;
+    if (cpuWindows !== null) cpuTimeline.push(cpuWindows.sample());
     const producedSeconds = (performance.now() - started) / 1000;
     const stopWall = performance.timeOrigin + performance.now();
     const ends = await endOffsets(kafka, workload.topics);
@@ -166,6 +190,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       p50Ms: percentile(w, 0.5),
       p99Ms: percentile(w, 0.99),
       maxMs: w[w.length - 1] ?? Number.NaN,
+      cpu: cpuTimeline[i] ?? null,
     }));
     return {
       target: kind,
@@ -183,6 +208,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       cpuPer1000: (usage.cpuSeconds / workload.stats.changes) * 1000,
       peakRssMb: usage.hwmMb,
       checksumOk: mismatches.length === 0,
+      machineBusy: cpuShare?.machineBusy ?? Number.NaN,
+      coresByProcess: cpuShare?.coresByProcess ?? {},
       calibrationMs: speed.calibrationMs,
       slowdown: slowdownNote(startCalibrationMs, speed.calibrationMs),
     };
@@ -214,21 +241,21 @@ export async function runLag(opts: BenchOptions, runId: string, workDir: string,
   const results: LagResult[] = [];
   await deleteStaleLagTopics(log);
   for (const kind of opts.targets) {
-    const rate100 = opts.lagRate ?? maxRateFromLastRun(kind, benchDir);
+    const rate100 = opts.lagRate ?? maxRateFromLastRun(kind, benchDir, opts.changes);
     for (const load of opts.lagLoads) {
       log(`lag ${kind} at ${load}% of ${Math.round(rate100)} changes/s`);
       const r = await lagRun(opts, kind, load, rate100, runId, workDir, log, calibrationMs);
       results.push(r);
-      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
+      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; machine ${(r.machineBusy * 100).toFixed(0)}% busy (cores: ${Object.entries(r.coresByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}); checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
     }
   }
   const lines = [
-    '| target | load | changes/s (target / achieved) | samples | p50 ms | p99 ms | max ms | p99 per minute (ms) | drain after stop s | CPU s / 1,000 | peak RSS MB | checksums |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|',
+    '| target | load | changes/s (target / achieved) | samples | p50 ms | p99 ms | max ms | p99 per minute (ms) | drain after stop s | CPU s / 1,000 | peak RSS MB | machine busy | checksums |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.target} | ${r.loadPercent}% | ${Math.round(r.targetRate)} / ${Math.round(r.achievedRate)} | ${r.samples} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.maxMs.toFixed(0)} | ${r.p99ByMinuteMs.map((x) => x.toFixed(0)).join(' ')} | ${r.drainSecondsAfterStop.toFixed(1)} | ${r.cpuPer1000.toFixed(3)} | ${r.peakRssMb} | ${r.checksumOk ? 'OK' : 'MISMATCH'} |`,
+      `| ${r.target} | ${r.loadPercent}% | ${Math.round(r.targetRate)} / ${Math.round(r.achievedRate)} | ${r.samples} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.maxMs.toFixed(0)} | ${r.p99ByMinuteMs.map((x) => x.toFixed(0)).join(' ')} | ${r.drainSecondsAfterStop.toFixed(1)} | ${r.cpuPer1000.toFixed(3)} | ${r.peakRssMb} | ${(r.machineBusy * 100).toFixed(0)}% | ${r.checksumOk ? 'OK' : 'MISMATCH'} |`,
     );
   }
   const text = lines.join('\n');

@@ -43,7 +43,7 @@ export const USAGE = `npm run bench -- [options]
   --timeout-minutes N     give up on one system's drain after N minutes (default 40)
   --lag                   replication lag under steady load instead of the backlog drain
   --lag-minutes N         minutes per load level (default 10)
-  --lag-rate N            100% load in changes/s (default: the cdc-sink median of the last backlog run)
+  --lag-rate N            100% load in changes/s (default: the cdc-sink median of the last backlog run of --changes)
   --lag-loads LIST        load levels in percent (default 50,80)
   --keep                  keep the target schemas/databases after the run`;
 

@@ -53,6 +53,9 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/** The report of the last backlog run of this size (the lag runs' 100% load comes from it). */
+export const lastBacklogFile = (benchDir: string, changes: number) => `${benchDir}/last-backlog-${changes}.json`;
+
 export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function sleep(ms: number): Promise<void> {

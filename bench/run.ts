@@ -17,7 +17,7 @@ import { loadBacklog } from './load.ts';
 import { USAGE, parseOptions } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { ratios, summarize, table } from './report.ts';
-import { expectedChecksums } from './result.ts';
+import { expectedChecksums, lastBacklogFile } from './result.ts';
 import type { RunResult } from './result.ts';
 import { MariaDbTarget, PostgresTarget, openTarget } from './targets.ts';
 import { Workload } from './workload.ts';
@@ -108,7 +108,7 @@ async function backlog(opts: BenchOptions, runId: string, workDir: string, calib
   const report = { runId, argv: process.argv.slice(2), machine: { ...(await machine()), calibrationMs }, workload: { ...s, tables: workload.tables.map((t) => ({ name: t.name, columns: t.columns.length, keys: t.keys })) }, load, results, summaries, ratios: rs };
   const json = JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v as Map<string, unknown>) : v), 2);
   writeFileSync(join(workDir, 'results.json'), json);
-  writeFileSync(join(BENCH_DIR, 'last-backlog.json'), json);
+  writeFileSync(lastBacklogFile(BENCH_DIR, opts.changes), json);
   process.stdout.write(`\n${text}\n\nresults: ${join(workDir, 'results.json')}\n`);
   if (results.some((r) => !r.checksumOk)) process.exitCode = 1;
 }

@@ -1,0 +1,92 @@
+/**
+ * Where the machine's CPU went during a measurement: the share of all CPUs that was busy (/proc/stat)
+ * and the cores each kind of process used (/proc/<pid>/stat, grouped by what the process is). A lag
+ * level runs the sink beside the broker, the database, the load generator and its producer on the
+ * same two cores; the split tells whether a lag number measured the sink or a saturated machine.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+const CLOCK_TICKS = 100;
+
+/** What a process is, from its command line; null for processes not worth naming. */
+function kindOf(pid: number, benchPid: number, sinkPid: number): string {
+  if (pid === benchPid) return 'benchmark (generator, sampler)';
+  if (pid === sinkPid) return 'cdc-sink';
+  let cmd: string;
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return 'other';
+  }
+  if (cmd.startsWith('postgres') || cmd.includes('/bin/postgres')) return 'postgresql';
+  if (cmd.includes('mariadbd') || cmd.includes('mysqld')) return 'mariadb';
+  if (cmd.includes('kafka.Kafka')) return 'kafka broker';
+  if (cmd.includes('FrameProducer')) return 'load producer (java)';
+  if (cmd.includes('ConnectDistributed')) return 'kafka connect';
+  return 'other';
+}
+
+function processTicks(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, Number(rest[11]) + Number(rest[12]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** Busy and total jiffies of all CPUs so far (/proc/stat's first line; idle and iowait are not busy). */
+export function machineTicks(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+export interface CpuShare {
+  /** Share of all CPUs busy (0..1). */
+  readonly machineBusy: number;
+  /** Cores used per kind of process (processes alive at both readings). */
+  readonly coresByProcess: Readonly<Record<string, number>>;
+}
+
+/**
+ * Measures from its creation; each `sample()` returns the split since the previous sample (or the
+ * start), so one meter gives a run's windows and another the whole run.
+ */
+export class CpuMeter {
+  private at = performance.now();
+  private machine = machineTicks();
+  private procs = processTicks();
+
+  constructor(private readonly sinkPid: number) {}
+
+  sample(): CpuShare {
+    const now = performance.now();
+    const machine = machineTicks();
+    const procs = processTicks();
+    const seconds = (now - this.at) / 1000;
+    const cores: Record<string, number> = {};
+    for (const [pid, ticks] of procs) {
+      const before = this.procs.get(pid);
+      if (before === undefined || ticks === before) continue;
+      const kind = kindOf(pid, process.pid, this.sinkPid);
+      cores[kind] = (cores[kind] ?? 0) + (ticks - before) / CLOCK_TICKS / seconds;
+    }
+    const busy = (machine.busy - this.machine.busy) / Math.max(1, machine.total - this.machine.total);
+    this.at = now;
+    this.machine = machine;
+    this.procs = procs;
+    const rounded = Object.entries(cores)
+      .filter(([, v]) => v >= 0.005)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, Math.round(v * 100) / 100]);
+    return { machineBusy: Math.round(busy * 1000) / 1000, coresByProcess: Object.fromEntries(rounded) as Record<string, number> };
+  }
+}
