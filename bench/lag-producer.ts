@@ -8,20 +8,28 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { REPO_ROOT } from './cdc-sink-runner.ts';
-import type { BenchRecord } from './workload.ts';
 
 const KAFKA_LIBS = join(process.env.CDC_SINK_HOME ?? join(REPO_ROOT, '.cache'), 'kafka', 'libs');
 const JAVA = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 
-function lengthPrefixed(text: string | null): Buffer[] {
+function lengthPrefixed(data: Buffer | string | null): Buffer[] {
   const len = Buffer.alloc(4);
-  if (text === null) {
+  if (data === null) {
     len.writeInt32BE(-1);
     return [len];
   }
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   len.writeInt32BE(bytes.length);
   return [len, bytes];
+}
+
+/** One record to send: the topic is the workload's topic of `table`; its Kafka timestamp is `tsMs`. */
+export interface Frame {
+  readonly table: number;
+  readonly partition: number;
+  readonly tsMs: number;
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | string | null;
 }
 
 export class LagProducer {
@@ -52,8 +60,8 @@ export class LagProducer {
     if (!this.child.stdin.write(Buffer.concat(parts))) await new Promise<void>((r) => this.child.stdin.once('drain', () => r()));
   }
 
-  /** Queues records (the topic is the workload's topic of r.table); their Kafka timestamp is r.tsMs. */
-  async send(records: readonly BenchRecord[]): Promise<void> {
+  /** Queues records; their bytes are copied before send() returns. */
+  async send(records: readonly Frame[]): Promise<void> {
     const parts: Buffer[] = [];
     for (const r of records) {
       const head = Buffer.alloc(16);

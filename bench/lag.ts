@@ -20,16 +20,20 @@ import { CpuMeter } from './cpu-share.ts';
 import type { CpuShare } from './cpu-share.ts';
 import { LagPoller, POLL_MS } from './lag-poller.ts';
 import { LagProducer } from './lag-producer.ts';
+import { MARKER_MS, MARKER_US, ReplayPool } from './lag-pool.ts';
 import { endOffsets } from './load.ts';
 import type { BenchOptions } from './options.ts';
-import { expectedChecksums, lastBacklogFile, mb, sleep, verify } from './result.ts';
+import { lastBacklogFile, mb, sleep, verify } from './result.ts';
 import { openTarget } from './targets.ts';
 import type { TargetKind } from './targets.ts';
 import { Workload } from './workload.ts';
 import { PARTITIONS } from './tables.ts';
-import type { BenchRecord } from './workload.ts';
 
-const TICK_MS = 50;
+const TICK_MS = 10;
+/** Records sent at most at once (each is stamped as it is taken, so a smaller chunk is a fresher stamp). */
+const CHUNK = 100;
+/** Changes rendered before the clock starts and replayed (~6 KB each). */
+const POOL_CHANGES = 200_000;
 const LAG_TOPIC_PREFIX = 'cdcbench_lag_';
 const WARMUP_S = 30;
 const TIMELINE_S = 5;
@@ -107,8 +111,11 @@ function maxRateFromLastRun(kind: TargetKind, benchDir: string, changes: number)
 async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number, rate100: number, runId: string, workDir: string, log: (s: string) => void, startCalibrationMs: number): Promise<LagResult> {
   const rate = (rate100 * loadPercent) / 100;
   const seconds = WARMUP_S + opts.lagMinutes * 60;
-  const changes = Math.ceil(rate * seconds * 1.2); // an upper bound: the producer stops on the clock
-  const workload = new Workload(`${LAG_TOPIC_PREFIX}${runId}_${kind}_${loadPercent}`, changes, opts.seed, () => nowUs(), 1_000_000);
+  const changes = Math.min(POOL_CHANGES, Math.ceil(rate * seconds * 1.2));
+  const workload = new Workload(`${LAG_TOPIC_PREFIX}${runId}_${kind}_${loadPercent}`, changes + 1, opts.seed, () => MARKER_US, 1_000_000, () => MARKER_MS);
+  const renderStarted = performance.now();
+  const pool = new ReplayPool(workload, changes);
+  log(`  rendered ${pool.size} records (${changes} changes) to replay in ${((performance.now() - renderStarted) / 1000).toFixed(1)} s`);
   const kafka = testKafka();
   const target = openTarget(kind);
   const speed = await machineSpeed(target);
@@ -126,10 +133,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     log(`  ${kind} ${loadPercent}%: producing ${Math.round(rate)} changes/s for ${WARMUP_S} s warm-up + ${opts.lagMinutes} min`);
     const started = performance.now();
     const startedWall = performance.timeOrigin + started;
-    let sent = 0;
     let nextLog = started + 60_000;
-    const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
-    const stream = workload.records(perTick)[Symbol.iterator]();
     const endAt = started + seconds * 1000;
     // CPU by process over the measured part (after the warm-up) and per timeline window.
     let cpu: CpuMeter | null = null;
@@ -148,7 +152,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       }
       if (performance.now() > nextLog) {
         const w = window(poller.samples(), performance.timeOrigin + performance.now() - 60_000, Number.POSITIVE_INFINITY);
-        const rateNow = sent / ((performance.now() - started) / 1000);
+        const rateNow = pool.changesSent / ((performance.now() - started) / 1000);
         log(
           `    minute ${Math.round((performance.now() - started) / 60_000)}: produced ${Math.round(rateNow)} changes/s so far; last minute ${w.length} samples, ` +
             `p50 ${percentile(w, 0.5).toFixed(0)} ms, p99 ${percentile(w, 0.99).toFixed(0)} ms; cdc-sink RSS ${mb(sink.sampler.last?.rssBytes ?? 0)} MB`,
@@ -156,12 +160,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
         nextLog += 60_000;
       }
       const due = Math.floor(((performance.now() - started) / 1000) * rate);
-      if (due > sent) {
-        const next = stream.next();
-        if (next.done) break;
-        const chunk: BenchRecord[] = next.value;
-        await producer.send(chunk);
-        sent += chunk.filter((r) => r.change).length;
+      if (due > pool.changesSent) {
+        await producer.send(pool.take(Math.min(CHUNK, due - pool.changesSent), nowUs));
         continue;
       }
       await sleep(Math.max(1, TICK_MS - ((performance.now() - started) % TICK_MS)));
@@ -179,7 +179,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     await poller.stop();
     const pairs = poller.samples();
     const usage = await sink.stop();
-    const mismatches = await verify(target, SPACE, workload, expectedChecksums(workload));
+    const mismatches = await verify(target, SPACE, workload, pool.expectedChecksums());
     const from = startedWall + WARMUP_S * 1000;
     // Samples of records produced in the measured window: those seen up to the stop, and the rest as they drain.
     const measured = window(pairs, from, stopWall + 60_000);
@@ -196,7 +196,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       target: kind,
       loadPercent,
       targetRate: rate,
-      achievedRate: sent / producedSeconds,
+      achievedRate: pool.changesSent / producedSeconds,
       minutes: opts.lagMinutes,
       samples: measured.length,
       p50Ms: percentile(measured, 0.5),
@@ -205,7 +205,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       p99ByMinuteMs: byMinute,
       timeline,
       drainSecondsAfterStop,
-      cpuPer1000: (usage.cpuSeconds / workload.stats.changes) * 1000,
+      cpuPer1000: (usage.cpuSeconds / pool.changesSent) * 1000,
       peakRssMb: usage.hwmMb,
       checksumOk: mismatches.length === 0,
       machineBusy: cpuShare?.machineBusy ?? Number.NaN,

@@ -83,6 +83,9 @@ export interface BenchRecord {
   readonly change: boolean;
   /** Source time of the change (ms); the lag runs send it as the Kafka record timestamp. */
   readonly tsMs: number;
+  /** The row's key, and its new image (null for deletes and tombstones). */
+  readonly id: number;
+  readonly row: BenchRow | null;
 }
 
 export interface WorkloadStats {
@@ -119,6 +122,8 @@ export class Workload {
     private readonly clockUs: (i: number) => number = (i) => EPOCH_US + i * 10,
     /** Sizes the key spaces (the lag runs use the backlog's, however long they run). */
     keySpaceChanges = changes,
+    /** The connector's processing time written into envelopes (payload ts_ms). */
+    private readonly nowMs: () => number = Date.now,
   ) {
     this.tables = benchTables(keySpaceChanges);
     this.debezium = this.tables.map((t) => new DebeziumTable(tableSpec(prefix, t)));
@@ -180,8 +185,8 @@ export class Workload {
       const key = w.key(id);
       if (state.has(id) && this.rng.next() < DELETE_CHANCE) {
         state.delete(id);
-        out.push({ table: t, partition, key, value: w.envelope('d', deleteBefore(table, id), null, tsMs), change: true, tsMs });
-        out.push({ table: t, partition, key, value: null, change: false, tsMs });
+        out.push({ table: t, partition, key, value: w.envelope('d', deleteBefore(table, id), null, tsMs, this.nowMs()), change: true, tsMs, id, row: null });
+        out.push({ table: t, partition, key, value: null, change: false, tsMs, id, row: null });
         stats.deletes++;
         stats.tombstones++;
       } else {
@@ -190,7 +195,7 @@ export class Workload {
         if (op === 'u') stats.updates++;
         else stats.inserts++;
         state.set(id, row);
-        out.push({ table: t, partition, key, value: w.envelope(op, null, row, tsMs), change: true, tsMs });
+        out.push({ table: t, partition, key, value: w.envelope(op, null, row, tsMs, this.nowMs()), change: true, tsMs, id, row });
       }
       stats.changes++;
       if (out.length >= chunk) {
@@ -219,7 +224,7 @@ export class Workload {
         else this.stats.inserts++;
         this.stats.changes++;
         state.set(id, row);
-        out.push({ table: t, partition: p, key: w.key(id), value: w.envelope(op, null, row, tsMs), change: true, tsMs });
+        out.push({ table: t, partition: p, key: w.key(id), value: w.envelope(op, null, row, tsMs), change: true, tsMs, id, row });
       }
     });
     return out;
