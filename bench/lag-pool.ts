@@ -53,8 +53,13 @@ function stampsOf(value: Buffer): Int32Array {
 export class ReplayPool {
   private readonly records: PooledRecord[] = [];
   private next = 0;
-  /** Per table: the pool index and the micro-seconds of the last upsert sent per live key. */
-  private readonly live: Map<number, { index: number; us: number }>[];
+  /**
+   * Per table: the pool index of the last upsert sent per live key; that record's last send time is
+   * the key's updated_at (were the record sent again later, it would be the key's last write again).
+   * Numbers only: no object per change for the benchmark's garbage collector to promote and mark.
+   */
+  private readonly live: Map<number, number>[];
+  private readonly sentUs: Float64Array;
   changesSent = 0;
 
   /** Renders the first `changes` changes of a workload built with the marker clocks (see markerWorkload). */
@@ -80,7 +85,8 @@ export class ReplayPool {
         if (r.change) taken++;
       }
     }
-    this.live = workload.tables.map(() => new Map<number, { index: number; us: number }>());
+    this.live = workload.tables.map(() => new Map<number, number>());
+    this.sentUs = new Float64Array(this.records.length);
   }
 
   get size(): number {
@@ -91,8 +97,9 @@ export class ReplayPool {
   take(count: number, nowUs: () => number): Frame[] {
     const out: Frame[] = [];
     for (let n = 0; n < count; n++) {
-      const r = this.records[this.next] as PooledRecord;
-      this.next = (this.next + 1) % this.records.length;
+      const index = this.next;
+      const r = this.records[index] as PooledRecord;
+      this.next = (index + 1) % this.records.length;
       const us = nowUs();
       const ms = Math.floor(us / 1000);
       if (r.value !== null) {
@@ -105,9 +112,13 @@ export class ReplayPool {
       }
       if (r.change) {
         this.changesSent++;
-        const live = this.live[r.table] as Map<number, { index: number; us: number }>;
-        if (r.row === null) live.delete(r.id);
-        else live.set(r.id, { index: this.next === 0 ? this.records.length - 1 : this.next - 1, us });
+        const live = this.live[r.table] as Map<number, number>;
+        if (r.row === null) {
+          live.delete(r.id);
+        } else {
+          live.set(r.id, index);
+          this.sentUs[index] = us;
+        }
       }
       out.push({ table: r.table, partition: r.partition, tsMs: ms, key: r.key, value: r.value });
     }
@@ -118,8 +129,8 @@ export class ReplayPool {
   expectedChecksums(): TableChecksum[] {
     return this.workload.tables.map((table: BenchTable, t) => {
       const rows: BenchRow[] = [];
-      for (const { index, us } of (this.live[t] as Map<number, { index: number; us: number }>).values()) {
-        rows.push({ ...(this.records[index]?.row as BenchRow), updated_at: us });
+      for (const index of (this.live[t] as Map<number, number>).values()) {
+        rows.push({ ...(this.records[index]?.row as BenchRow), updated_at: this.sentUs[index] ?? 0 });
       }
       return expectedChecksum(table, rows);
     });

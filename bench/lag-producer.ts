@@ -12,16 +12,7 @@ import { REPO_ROOT } from './cdc-sink-runner.ts';
 const KAFKA_LIBS = join(process.env.CDC_SINK_HOME ?? join(REPO_ROOT, '.cache'), 'kafka', 'libs');
 const JAVA = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 
-function lengthPrefixed(data: Buffer | string | null): Buffer[] {
-  const len = Buffer.alloc(4);
-  if (data === null) {
-    len.writeInt32BE(-1);
-    return [len];
-  }
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  len.writeInt32BE(bytes.length);
-  return [len, bytes];
-}
+const bytesOf = (data: Buffer | string | null): Buffer | null => (data === null || Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'));
 
 /** One record to send: the topic is the workload's topic of `table`; its Kafka timestamp is `tsMs`. */
 export interface Frame {
@@ -55,22 +46,31 @@ export class LagProducer {
     });
   }
 
-  private async write(parts: Buffer[]): Promise<void> {
+  private async write(frames: Buffer): Promise<void> {
     if (this.child.exitCode !== null) throw new Error(`the lag producer exited: ${this.stderr}`);
-    if (!this.child.stdin.write(Buffer.concat(parts))) await new Promise<void>((r) => this.child.stdin.once('drain', () => r()));
+    if (!this.child.stdin.write(frames)) await new Promise<void>((r) => this.child.stdin.once('drain', () => r()));
   }
 
-  /** Queues records; their bytes are copied before send() returns. */
+  /** Queues records, as one buffer of frames (one allocation per call); their bytes are copied before send() returns. */
   async send(records: readonly Frame[]): Promise<void> {
-    const parts: Buffer[] = [];
-    for (const r of records) {
-      const head = Buffer.alloc(16);
-      head.writeInt32BE(r.table, 0);
-      head.writeInt32BE(r.partition, 4);
-      head.writeBigInt64BE(BigInt(r.tsMs), 8);
-      parts.push(head, ...lengthPrefixed(r.key), ...lengthPrefixed(r.value));
-    }
-    await this.write(parts);
+    const keys = records.map((r) => bytesOf(r.key));
+    const values = records.map((r) => bytesOf(r.value));
+    let size = 0;
+    for (let i = 0; i < records.length; i++) size += 24 + (keys[i]?.length ?? 0) + (values[i]?.length ?? 0);
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    const chunk = (data: Buffer | null | undefined) => {
+      at = out.writeInt32BE(data ? data.length : -1, at);
+      if (data) at += data.copy(out, at);
+    };
+    records.forEach((r, i) => {
+      at = out.writeInt32BE(r.table, at);
+      at = out.writeInt32BE(r.partition, at);
+      at = out.writeBigInt64BE(BigInt(r.tsMs), at);
+      chunk(keys[i]);
+      chunk(values[i]);
+    });
+    await this.write(out);
   }
 
   /** Resolves once every record sent so far is acknowledged by the broker. */
@@ -78,7 +78,7 @@ export class LagProducer {
     const flushed = new Promise<void>((r) => this.waiting.push(r));
     const marker = Buffer.alloc(4);
     marker.writeInt32BE(-1);
-    await this.write([marker]);
+    await this.write(marker);
     await flushed;
     if (this.child.exitCode !== null) throw new Error(`the lag producer exited with code ${this.child.exitCode}: ${this.stderr}`);
   }
