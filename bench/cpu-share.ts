@@ -52,7 +52,7 @@ export function machineTicks(): { busy: number; total: number } {
 export interface CpuShare {
   /** Share of all CPUs busy (0..1). */
   readonly machineBusy: number;
-  /** Cores used per kind of process (processes alive at both readings). */
+  /** Cores used per kind of process. */
   readonly coresByProcess: Readonly<Record<string, number>>;
 }
 
@@ -74,8 +74,9 @@ export class CpuMeter {
     const seconds = (now - this.at) / 1000;
     const cores: Record<string, number> = {};
     for (const [pid, ticks] of procs) {
-      const before = this.procs.get(pid);
-      if (before === undefined || ticks === before) continue;
+      // A process that started meanwhile (a new database connection) used all its ticks in the window.
+      const before = this.procs.get(pid) ?? 0;
+      if (ticks === before) continue;
       const kind = kindOf(pid, process.pid, this.sinkPid);
       cores[kind] = (cores[kind] ?? 0) + (ticks - before) / CLOCK_TICKS / seconds;
     }

@@ -58,6 +58,8 @@ export class LagPoller {
   private readonly worker: Worker;
   private readonly done: Promise<void>;
   private chunks: SampleBatch[] = [];
+  /** Chunks already seen by recentLags(). */
+  private reported = 0;
 
   constructor(input: PollerInput) {
     // Node 20 does not carry tsx's loader into workers: register it there, then load this file.
@@ -70,6 +72,19 @@ export class LagPoller {
     });
   }
 
+  /**
+   * The lags of the samples received since the previous call (not sorted). Cheap: the progress
+   * line once a minute used to merge and scan every sample so far, a CPU burst beside the sink.
+   */
+  recentLags(): Float64Array {
+    const fresh = this.chunks.slice(this.reported);
+    this.reported = this.chunks.length;
+    const out = new Float64Array(fresh.reduce((n, c) => n + c.length / 2, 0));
+    let at = 0;
+    for (const c of fresh) for (let i = 1; i < c.length; i += 2) out[at++] = c[i] ?? 0;
+    return out;
+  }
+
   /** Every sample so far, as pairs (observedAtMs, lagMs). */
   samples(): Float64Array {
     if (this.chunks.length !== 1) {
@@ -80,6 +95,7 @@ export class LagPoller {
         at += c.length;
       }
       this.chunks = [all];
+      this.reported = Math.min(this.reported, 1);
     }
     return this.chunks[0] ?? new Float64Array(0);
   }

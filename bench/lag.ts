@@ -151,7 +151,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
         nextWindow += TIMELINE_S * 1000;
       }
       if (performance.now() > nextLog) {
-        const w = window(poller.samples(), performance.timeOrigin + performance.now() - 60_000, Number.POSITIVE_INFINITY);
+        const w = poller.recentLags().sort();
         const rateNow = pool.changesSent / ((performance.now() - started) / 1000);
         log(
           `    minute ${Math.round((performance.now() - started) / 60_000)}: produced ${Math.round(rateNow)} changes/s so far; last minute ${w.length} samples, ` +
