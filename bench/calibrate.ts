@@ -29,9 +29,9 @@ export function calibrate(): number {
 
 /**
  * Waits until the machine is quiet: less than `threshold` of all CPUs busy over one second, for at most
- * `maxSeconds`. After a drain the database, the broker (and the Connect worker's JVM) keep working
- * for a while; on a 2-vCPU VM whose vCPUs may share a core, a run or a calibration started then
- * measures the leftovers too (the calibration read ~40% slower right after every drain).
+ * `maxSeconds`, so that a run or a calibration does not start while the database, the broker or the
+ * Connect worker still work off the previous run. (On 2026-12-06 the machine was quiet within a second
+ * after every drain, and a calibration then still read up to 40% slower than before the drain.)
  */
 export async function waitQuiet(maxSeconds = 60, threshold = 0.1): Promise<{ seconds: number; busy: number }> {
   const started = performance.now();

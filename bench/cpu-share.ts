@@ -5,10 +5,9 @@
  * same two cores; the split tells whether a lag number measured the sink or a saturated machine.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { CLOCK_TICKS, cpuTicks } from './procstat.ts';
 
-const CLOCK_TICKS = 100;
-
-/** What a process is, from its command line; null for processes not worth naming. */
+/** What a process is, from its command line ('other' for the rest). */
 function kindOf(pid: number, benchPid: number, sinkPid: number): string {
   if (pid === benchPid) return 'benchmark (generator, sampler)';
   if (pid === sinkPid) return 'cdc-sink';
@@ -31,13 +30,8 @@ function processTicks(): Map<number, number> {
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, Number(rest[11]) + Number(rest[12]));
-    } catch {
-      // the process ended meanwhile
-    }
+    const ticks = cpuTicks(pid); // null: the process ended meanwhile
+    if (ticks !== null) out.set(pid, ticks);
   }
   return out;
 }

@@ -5,7 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 
-const CLOCK_TICKS = 100;
+export const CLOCK_TICKS = 100;
+
+/** utime + stime of a process in clock ticks, or null when it is gone. */
+export function cpuTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return null;
+  }
+}
 
 export interface ProcSnapshot {
   /** User + system CPU seconds since the process started. */
@@ -16,10 +28,9 @@ export interface ProcSnapshot {
 
 export function procSnapshot(pid: number): ProcSnapshot | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuSeconds = (Number(rest[11]) + Number(rest[12])) / CLOCK_TICKS;
+    const ticks = cpuTicks(pid);
+    if (ticks === null) return null;
+    const cpuSeconds = ticks / CLOCK_TICKS;
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
     return { cpuSeconds, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM') };
