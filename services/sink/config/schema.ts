@@ -58,6 +58,15 @@ export const kafkaSchema = z
       .describe('Fetch the next batch of a partition while the current one is decoded and written (one batch of look-ahead per partition)'),
     sessionTimeoutMs: z.number().int().min(6000).default(30000).describe('Consumer group session timeout'),
     maxWaitTimeMs: z.number().int().min(10).max(10000).default(250).describe('Longest a fetch waits for data (lower = less latency at low traffic)'),
+    minBytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(1)
+      .describe(
+        "Bytes a fetch waits for, up to maxWaitTimeMs, before the broker answers (Kafka's fetch.min.bytes). " +
+          'Above 1, a trickle of changes is read in fewer, larger fetches: fewer and larger transactions in the target, for at most maxWaitTimeMs more lag',
+      ),
     maxBytesPerPartition: z.number().int().min(1024).default(4 * 1024 * 1024).describe('Fetch size per partition; bounds memory'),
     maxBytes: z
       .number()

@@ -45,6 +45,7 @@ export function consumerConfig(config: KafkaConfig): ConsumerConfig {
     groupId: config.groupId,
     sessionTimeout: config.sessionTimeoutMs,
     maxWaitTimeInMs: config.maxWaitTimeMs,
+    minBytes: config.minBytes,
     maxBytesPerPartition: config.maxBytesPerPartition,
     maxBytes: config.maxBytes,
     allowAutoTopicCreation: false,
