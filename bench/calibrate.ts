@@ -1,4 +1,4 @@
-import { machineTicks } from './cpu-share.ts';
+import { busyBetween, machineTicks } from './cpu-share.ts';
 
 /**
  * A fixed CPU workload, timed: the machine's speed at the moment. A shared VM's cores can slow down
@@ -38,8 +38,7 @@ export async function waitQuiet(maxSeconds = 60, threshold = 0.1): Promise<{ sec
   for (;;) {
     const a = machineTicks();
     await new Promise((r) => setTimeout(r, 1000));
-    const b = machineTicks();
-    const busy = (b.busy - a.busy) / Math.max(1, b.total - a.total);
+    const busy = busyBetween(a, machineTicks());
     const seconds = (performance.now() - started) / 1000;
     if (busy < threshold || seconds >= maxSeconds) return { seconds: Math.round(seconds), busy };
   }

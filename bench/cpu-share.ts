@@ -43,6 +43,11 @@ export function machineTicks(): { busy: number; total: number } {
   return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
 }
 
+/** The share of all CPUs busy between two machineTicks() readings (0..1). */
+export function busyBetween(a: { busy: number; total: number }, b: { busy: number; total: number }): number {
+  return (b.busy - a.busy) / Math.max(1, b.total - a.total);
+}
+
 export interface CpuShare {
   /** Share of all CPUs busy (0..1). */
   readonly machineBusy: number;
@@ -74,7 +79,7 @@ export class CpuMeter {
       const kind = kindOf(pid, process.pid, this.sinkPid);
       cores[kind] = (cores[kind] ?? 0) + (ticks - before) / CLOCK_TICKS / seconds;
     }
-    const busy = (machine.busy - this.machine.busy) / Math.max(1, machine.total - this.machine.total);
+    const busy = busyBetween(this.machine, machine);
     this.at = now;
     this.machine = machine;
     this.procs = procs;

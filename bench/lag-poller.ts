@@ -58,14 +58,17 @@ export class LagPoller {
   private readonly worker: Worker;
   private readonly done: Promise<void>;
   private chunks: SampleBatch[] = [];
-  /** Chunks already seen by recentLags(). */
-  private reported = 0;
+  /** Chunks not yet seen by recentLags(). */
+  private fresh: SampleBatch[] = [];
 
   constructor(input: PollerInput) {
     // Node 20 does not carry tsx's loader into workers: register it there, then load this file.
     const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
     this.worker = new Worker(boot, { eval: true, workerData: input });
-    this.worker.on('message', (m: SampleBatch) => this.chunks.push(m));
+    this.worker.on('message', (m: SampleBatch) => {
+      this.chunks.push(m);
+      this.fresh.push(m);
+    });
     this.done = new Promise((resolve, reject) => {
       this.worker.once('exit', () => resolve());
       this.worker.once('error', reject);
@@ -77,8 +80,8 @@ export class LagPoller {
    * line once a minute used to merge and scan every sample so far, a CPU burst beside the sink.
    */
   recentLags(): Float64Array {
-    const fresh = this.chunks.slice(this.reported);
-    this.reported = this.chunks.length;
+    const fresh = this.fresh;
+    this.fresh = [];
     const out = new Float64Array(fresh.reduce((n, c) => n + c.length / 2, 0));
     let at = 0;
     for (const c of fresh) for (let i = 1; i < c.length; i += 2) out[at++] = c[i] ?? 0;
@@ -95,7 +98,6 @@ export class LagPoller {
         at += c.length;
       }
       this.chunks = [all];
-      this.reported = Math.min(this.reported, 1);
     }
     return this.chunks[0] ?? new Float64Array(0);
   }

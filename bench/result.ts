@@ -1,4 +1,5 @@
 /** What one measured run of one system produced, and the checksum gate every number passes first. */
+import { join } from 'node:path';
 import { expectedChecksum } from './checksum.ts';
 import type { TableChecksum } from './checksum.ts';
 import type { BenchTarget } from './targets.ts';
@@ -54,7 +55,7 @@ export function median(values: readonly number[]): number {
 }
 
 /** The report of the last backlog run of this size (the lag runs' 100% load comes from it). */
-export const lastBacklogFile = (benchDir: string, changes: number) => `${benchDir}/last-backlog-${changes}.json`;
+export const lastBacklogFile = (benchDir: string, changes: number) => join(benchDir, `last-backlog-${changes}.json`);
 
 export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
