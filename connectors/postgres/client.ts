@@ -19,6 +19,7 @@ import { CdcSinkError, ErrorCodes, OffsetConflictError, TargetError, type ErrorK
 import { createPostgresDialect, type PostgresDialect } from './dialect.ts';
 import { classifyPostgresError, isConnectionBroken, postgresErrorText, sqlState } from './errors.ts';
 import type { PostgresOptions } from './options.ts';
+import { PreparedNames } from './prepared-names.ts';
 import { createPool, SessionPool } from './session.ts';
 
 const CODE_BY_KIND: Readonly<Record<ErrorKind, (typeof ErrorCodes)[keyof typeof ErrorCodes]>> = {
@@ -56,12 +57,14 @@ const DESCRIBE_SQL =
 export class PostgresConnector implements Connector {
   readonly dialect: PostgresDialect;
   private sessions: SessionPool | null = null;
+  private readonly prepared: PreparedNames;
 
   constructor(
     private readonly options: PostgresOptions,
     private readonly logger?: Logger,
   ) {
     this.dialect = createPostgresDialect(options);
+    this.prepared = new PreparedNames(options.preparedStatements);
   }
 
   async connect(): Promise<void> {
@@ -154,15 +157,15 @@ export class PostgresConnector implements Connector {
     }
     let discard: Error | undefined;
     try {
-      await run(client, 'BEGIN', [], 'starting a transaction');
+      await run(client, { text: 'BEGIN' }, 'starting a transaction');
       for (const w of work) {
         for (const s of w.statements) {
-          await run(client, s.text, s.values, `writing ${w.rows} rows to ${w.table}`, w.table);
+          await run(client, this.statement(s), `writing ${w.rows} rows to ${w.table}`, w.table);
         }
       }
       for (const offset of batch.offsets) await this.storeOffset(client, batch.groupId, offset);
-      if (options.dryRun) await run(client, 'ROLLBACK', [], 'rolling back a trial write');
-      else await run(client, 'COMMIT', [], 'committing the batch');
+      if (options.dryRun) await run(client, { text: 'ROLLBACK' }, 'rolling back a trial write');
+      else await run(client, { text: 'COMMIT' }, 'committing the batch');
     } catch (err) {
       discard = await rollback(client, err);
       throw err;
@@ -182,7 +185,7 @@ export class PostgresConnector implements Connector {
     const sql =
       offset.expected === null ? this.dialect.insertOffset(groupId, offset) : this.dialect.updateOffset(groupId, offset);
     const where = `${offset.topic}[${offset.partition}]`;
-    const res = await run(client, sql.text, sql.values, `storing the next offset ${offset.nextOffset} of ${where}`);
+    const res = await run(client, this.statement(sql), `storing the next offset ${offset.nextOffset} of ${where}`);
     if (res.rowCount !== 1) {
       const expected = offset.expected === null ? 'no stored offset' : `stored next offset ${offset.expected}`;
       throw new OffsetConflictError(
@@ -211,13 +214,18 @@ export class PostgresConnector implements Connector {
           throw targetError(`applying DDL ${s.text.slice(0, 300)}`, err, undefined, kind);
         }
       }
-      await run(client, 'COMMIT', [], 'committing DDL');
+      await run(client, { text: 'COMMIT' }, 'committing DDL');
     } catch (err) {
       discard = await rollback(client, err);
       throw targetError('applying DDL', err);
     } finally {
       client.release(discard);
     }
+  }
+
+  /** A statement as node-postgres sends it: named (prepared once per connection) while names last. */
+  private statement(sql: Sql): pg.QueryConfig {
+    return { name: this.prepared.nameFor(sql.text), text: sql.text, values: sql.values as unknown[] };
   }
 
   private pool(): SessionPool {
@@ -230,15 +238,9 @@ export class PostgresConnector implements Connector {
   }
 }
 
-async function run(
-  client: pg.PoolClient,
-  text: string,
-  values: readonly unknown[],
-  doing: string,
-  table?: string,
-): Promise<pg.QueryResult> {
+async function run(client: pg.PoolClient, query: pg.QueryConfig, doing: string, table?: string): Promise<pg.QueryResult> {
   try {
-    return await client.query(text, values as unknown[]);
+    return await client.query(query);
   } catch (err) {
     throw targetError(doing, err, table);
   }

@@ -70,6 +70,17 @@ export const postgresOptionsSchema = z
         'Most rows one INSERT or DELETE statement carries. Rows are bound as one array per column, so ' +
           'the bind-parameter limit never caps this; larger statements use more memory per round trip.',
       ),
+    preparedStatements: z
+      .number()
+      .int()
+      .min(0)
+      .max(10000)
+      .default(200)
+      .describe(
+        'Distinct data statements prepared on the server (parsed and planned once per connection instead of ' +
+          'at every batch; a table needs a few). Later ones are sent unprepared. 0 prepares none: needed ' +
+          'behind a pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).',
+      ),
   })
   .describe('PostgreSQL target (PostgreSQL 12 or newer).');
 

@@ -17,6 +17,7 @@ void describe('postgres options', () => {
       statementTimeoutMs: 60000,
       applicationName: 'cdc-sink',
       rowsPerStatement: 2000,
+      preparedStatements: 200,
     });
   });
 
@@ -24,6 +25,7 @@ void describe('postgres options', () => {
     assert.equal(postgresOptionsSchema.safeParse({}).success, false);
     assert.equal(postgresOptionsSchema.safeParse({ url: 'postgres://h/db', poolsize: 3 }).success, false);
     assert.equal(postgresOptionsSchema.safeParse({ url: 'postgres://h/db', rowsPerStatement: 0 }).success, false);
+    assert.equal(postgresOptionsSchema.safeParse({ url: 'postgres://h/db', preparedStatements: -1 }).success, false);
     assert.equal(postgresOptionsSchema.safeParse({ url: 'postgres://h/db', ssl: { mode: 'prefer' } }).success, false);
   });
 

@@ -1,0 +1,153 @@
+/**
+ * Server-side prepared statements of the PostgreSQL connector (target.preparedStatements) against
+ * the real server: each data statement is parsed once per connection and executed many times, the
+ * cap holds, 0 prepares nothing, and a prepared statement survives the table being altered or
+ * re-created under it (PostgreSQL re-plans it).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import type { TableDescription, WriteBatch } from '../../connectors/contract.ts';
+import type { ColumnSchema } from '../../connectors/core/column-type.ts';
+import { newRow, type Row } from '../../connectors/core/value.ts';
+import { createPostgresConnector, type PostgresConnector } from '../../connectors/postgres/index.ts';
+
+const URL = process.env.CDC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SCHEMA = 'it_pg_prepared';
+const admin = new pg.Client({ connectionString: URL });
+
+const columns: ColumnSchema[] = [
+  { name: 'id', type: { kind: 'int', bits: 32 }, optional: false },
+  { name: 'name', type: { kind: 'string' }, optional: true },
+];
+
+interface Prepared {
+  statement: string;
+  executions: number;
+}
+
+/**
+ * The statements prepared on the connector's connection (pg_prepared_statements shows only its own
+ * session's, so it is asked through the connector's pool of one connection: a private field).
+ */
+async function preparedOn(conn: PostgresConnector): Promise<Prepared[]> {
+  const sessions = (conn as unknown as { sessions: { query<R extends pg.QueryResultRow>(text: string): Promise<pg.QueryResult<R>> } }).sessions;
+  const res = await sessions.query<{ statement: string; executions: string }>(
+    "SELECT statement, (generic_plans + custom_plans)::text AS executions FROM pg_prepared_statements WHERE name LIKE 'cdc\\_sink\\_%' ORDER BY prepare_time",
+  );
+  return res.rows.map((r) => ({ statement: r.statement, executions: Number(r.executions) }));
+}
+
+function rows(from: number, count: number): Row[] {
+  return Array.from({ length: count }, (_v, i) => Object.assign(newRow(), { id: from + i, name: `n${from + i}` }));
+}
+
+async function connector(preparedStatements?: number): Promise<{ conn: PostgresConnector; d: TableDescription }> {
+  const conn = createPostgresConnector({ url: URL, schema: SCHEMA, applicationName: 'it_pg_prepared', poolSize: 1, preparedStatements });
+  await conn.connect();
+  const table = { schema: null, name: 'people' };
+  await conn.executeDdl([conn.dialect.createTable(table, columns, ['id'])]);
+  const d = await conn.describeTable(table);
+  assert.ok(d);
+  return { conn, d };
+}
+
+function batch(d: TableDescription, upserts: Row[], deletes: Row[], nextOffset: string, expected: string | null): WriteBatch {
+  return {
+    groupId: 'g',
+    tables: [{ table: d.table, description: d, columns, keyColumns: ['id'], mode: 'upsert', truncate: false, deletes, upserts }],
+    offsets: [{ topic: 't', partition: 0, nextOffset, expected }],
+  };
+}
+
+async function ids(): Promise<number[]> {
+  return (await admin.query<{ id: number }>(`SELECT id FROM ${SCHEMA}.people ORDER BY id`)).rows.map((r) => r.id);
+}
+
+async function reset(): Promise<void> {
+  await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+}
+
+before(async () => {
+  await admin.connect();
+  await reset();
+});
+
+after(async () => {
+  await reset();
+  await admin.end();
+});
+
+void describe('postgres connector: prepared statements', () => {
+  void test('each statement is prepared once per connection and executed by every batch, whatever its row count', async () => {
+    await reset();
+    const { conn, d } = await connector();
+    try {
+      await conn.write(batch(d, rows(1, 3), [], '3', null));
+      await conn.write(batch(d, rows(4, 7), [], '10', '3'));
+      await conn.write(batch(d, rows(11, 50), rows(1, 2), '60', '10'));
+      await conn.write(batch(d, rows(61, 1), rows(3, 1), '61', '60'));
+      const prepared = await preparedOn(conn);
+      const upsert = prepared.filter((p) => p.statement.startsWith(`INSERT INTO "${SCHEMA}"."people"`));
+      const del = prepared.filter((p) => p.statement.startsWith(`DELETE FROM "${SCHEMA}"."people"`));
+      const moves = prepared.filter((p) => p.statement.startsWith('UPDATE'));
+      assert.deepEqual(upsert.map((p) => p.executions), [4], 'one upsert statement, run by all four batches');
+      assert.deepEqual(del.map((p) => p.executions), [2]);
+      assert.deepEqual(moves.map((p) => p.executions), [3], 'one offset move, run by the three batches after the first');
+      assert.equal(prepared.length, 4, 'upsert, delete, offset insert and offset move');
+      assert.deepEqual(await ids(), Array.from({ length: 58 }, (_v, i) => i + 4), 'ids 1-3 deleted, 4-61 upserted');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  void test('only the first preparedStatements texts are prepared; later statements are sent unprepared and still applied', async () => {
+    await reset();
+    const { conn, d } = await connector(1);
+    try {
+      await conn.write(batch(d, rows(1, 2), [], '2', null));
+      await conn.write(batch(d, rows(3, 2), rows(1, 1), '4', '2'));
+      const prepared = await preparedOn(conn);
+      assert.equal(prepared.length, 1);
+      assert.ok(prepared[0]?.statement.startsWith(`INSERT INTO "${SCHEMA}"."people"`));
+      assert.equal(prepared[0]?.executions, 2);
+      assert.deepEqual(await ids(), [2, 3, 4]);
+      assert.deepEqual(await conn.readOffsets('g'), [{ topic: 't', partition: 0, nextOffset: '4' }]);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  void test('preparedStatements 0 prepares nothing', async () => {
+    await reset();
+    const { conn, d } = await connector(0);
+    try {
+      await conn.write(batch(d, rows(1, 2), rows(5, 1), '2', null));
+      await conn.write(batch(d, rows(3, 2), [], '4', '2'));
+      assert.deepEqual(await preparedOn(conn), []);
+      assert.deepEqual(await ids(), [1, 2, 3, 4]);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  void test('a prepared statement keeps working when its table gains a column or is dropped and re-created', async () => {
+    await reset();
+    const { conn, d } = await connector();
+    try {
+      await conn.write(batch(d, rows(1, 2), [], '2', null));
+      await admin.query(`ALTER TABLE ${SCHEMA}.people ADD COLUMN extra text DEFAULT 'x'`);
+      await conn.write(batch(d, rows(3, 2), [], '4', '2'));
+      const extra = await admin.query<{ extra: string }>(`SELECT extra FROM ${SCHEMA}.people WHERE id = 4`);
+      assert.equal(extra.rows[0]?.extra, 'x');
+      await admin.query(`DROP TABLE ${SCHEMA}.people`);
+      await conn.executeDdl([conn.dialect.createTable(d.table, columns, ['id'])]);
+      await conn.write(batch(d, rows(10, 3), [], '7', '4'));
+      assert.deepEqual(await ids(), [10, 11, 12]);
+      const upsert = (await preparedOn(conn)).filter((p) => p.statement.startsWith(`INSERT INTO "${SCHEMA}"."people"`));
+      assert.deepEqual(upsert.map((p) => p.executions), [3], 'the same prepared statement, re-planned by the server');
+    } finally {
+      await conn.close();
+    }
+  });
+});
