@@ -40,6 +40,8 @@ export class LagProducer {
     this.child.stdout.on('data', (d: Buffer) => {
       for (let i = 0; i < d.length; i++) this.waiting.shift()?.();
     });
+    // A producer that died is reported with its stderr by write() and close(), not as an EPIPE crash.
+    this.child.stdin.on('error', () => undefined);
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
     void this.exited.then(() => {
       for (const w of this.waiting.splice(0)) w();
@@ -47,8 +49,10 @@ export class LagProducer {
   }
 
   private async write(frames: Buffer): Promise<void> {
-    if (this.child.exitCode !== null) throw new Error(`the lag producer exited: ${this.stderr}`);
-    if (!this.child.stdin.write(frames)) await new Promise<void>((r) => this.child.stdin.once('drain', () => r()));
+    const died = () => new Error(`the lag producer exited with code ${this.child.exitCode}: ${this.stderr}`);
+    if (this.child.exitCode !== null) throw died();
+    if (!this.child.stdin.write(frames)) await Promise.race([new Promise<void>((r) => this.child.stdin.once('drain', () => r())), this.exited]);
+    if (this.child.exitCode !== null) throw died();
   }
 
   /** Queues records, as one buffer of frames (one allocation per call); their bytes are copied before send() returns. */
