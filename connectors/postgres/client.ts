@@ -57,7 +57,7 @@ const DESCRIBE_SQL =
 export class PostgresConnector implements Connector {
   readonly dialect: PostgresDialect;
   private sessions: SessionPool | null = null;
-  private readonly prepared: PreparedNames;
+  private prepared: PreparedNames;
 
   constructor(
     private readonly options: PostgresOptions,
@@ -168,10 +168,27 @@ export class PostgresConnector implements Connector {
       else await run(client, { text: 'COMMIT' }, 'committing the batch');
     } catch (err) {
       discard = await rollback(client, err);
-      throw err;
+      throw this.preparedStatementsLost(err) ?? err;
     } finally {
       client.release(discard);
     }
+  }
+
+  /**
+   * The server lacks a statement this connection prepared (26000) or already has one it is about to
+   * prepare (42P05): something between the two moves sessions, as PgBouncer in transaction mode
+   * does. Preparing stops for good and the batch fails as retriable, to be written again unprepared.
+   */
+  private preparedStatementsLost(err: unknown): TargetError | null {
+    const cause = err instanceof TargetError ? err.cause : err;
+    const state = sqlState(cause);
+    if ((state !== '26000' && state !== '42P05') || !this.prepared.enabled) return null;
+    this.prepared = new PreparedNames(0);
+    const message =
+      `${postgresErrorText(cause)}: the sessions do not keep their prepared statements (a pooler such as PgBouncer in ` +
+      'transaction mode?); statements are sent unprepared from now on (set target.preparedStatements: 0 to start that way)';
+    this.logger?.warn(message);
+    return new TargetError(ErrorCodes.TARGET_RETRIABLE, message, { kind: 'retriable', cause });
   }
 
   async close(): Promise<void> {

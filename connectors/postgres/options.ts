@@ -78,8 +78,9 @@ export const postgresOptionsSchema = z
       .default(200)
       .describe(
         'Distinct data statements prepared on the server (parsed and planned once per connection instead of ' +
-          'at every batch; a table needs a few). Later ones are sent unprepared. 0 prepares none: needed ' +
-          'behind a pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).',
+          'at every batch; a table needs a few). Later ones are sent unprepared. Behind a pooler that does not keep ' +
+          'them (PgBouncer in transaction mode before 1.21) the first batch fails as retriable and preparing stops ' +
+          'by itself; 0 starts without.',
       ),
   })
   .describe('PostgreSQL target (PostgreSQL 12 or newer).');

@@ -8,12 +8,18 @@
  * so a table needs a handful of names. Every prepared statement holds server memory on each
  * connection until it closes, so only the first `max` distinct texts get names; later ones are
  * sent unnamed, as every statement is with max 0 (needed behind a pooler that does not keep
- * prepared statements, e.g. PgBouncer in transaction mode before 1.21).
+ * prepared statements, e.g. PgBouncer in transaction mode before 1.21; the connector turns them off
+ * by itself when the server reports a prepared statement missing).
  */
 export class PreparedNames {
   private readonly names = new Map<string, string>();
 
   constructor(private readonly max: number) {}
+
+  /** False when nothing is prepared (max 0). */
+  get enabled(): boolean {
+    return this.max > 0;
+  }
 
   /** The name to prepare `text` under, or undefined: send it unnamed. */
   nameFor(text: string): string | undefined {

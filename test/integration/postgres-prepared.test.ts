@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { TableDescription, WriteBatch } from '../../connectors/contract.ts';
 import type { ColumnSchema } from '../../connectors/core/column-type.ts';
+import { ErrorCodes, TargetError } from '../../connectors/core/errors.ts';
 import { newRow, type Row } from '../../connectors/core/value.ts';
 import { createPostgresConnector, type PostgresConnector } from '../../connectors/postgres/index.ts';
 
@@ -27,12 +28,16 @@ interface Prepared {
 }
 
 /**
- * The statements prepared on the connector's connection (pg_prepared_statements shows only its own
- * session's, so it is asked through the connector's pool of one connection: a private field).
+ * The connector's pool (a private field): with one connection, what it runs shares the session of the
+ * writes, whose prepared statements pg_prepared_statements shows only to that session.
  */
+function sessionsOf(conn: PostgresConnector): { query<R extends pg.QueryResultRow>(text: string): Promise<pg.QueryResult<R>> } {
+  return (conn as unknown as { sessions: ReturnType<typeof sessionsOf> }).sessions;
+}
+
+/** The statements prepared on the connector's only connection, in the order they were prepared. */
 async function preparedOn(conn: PostgresConnector): Promise<Prepared[]> {
-  const sessions = (conn as unknown as { sessions: { query<R extends pg.QueryResultRow>(text: string): Promise<pg.QueryResult<R>> } }).sessions;
-  const res = await sessions.query<{ statement: string; executions: string }>(
+  const res = await sessionsOf(conn).query<{ statement: string; executions: string }>(
     "SELECT statement, (generic_plans + custom_plans)::text AS executions FROM pg_prepared_statements WHERE name LIKE 'cdc\\_sink\\_%' ORDER BY prepare_time",
   );
   return res.rows.map((r) => ({ statement: r.statement, executions: Number(r.executions) }));
@@ -126,6 +131,33 @@ void describe('postgres connector: prepared statements', () => {
       await conn.write(batch(d, rows(3, 2), [], '4', '2'));
       assert.deepEqual(await preparedOn(conn), []);
       assert.deepEqual(await ids(), [1, 2, 3, 4]);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  void test('sessions that lose their prepared statements (a pooler in transaction mode): one retriable failure, then unprepared', async () => {
+    await reset();
+    const { conn, d } = await connector();
+    try {
+      await conn.write(batch(d, rows(1, 2), [], '2', null));
+      assert.ok((await preparedOn(conn)).length > 0);
+      // What PgBouncer in transaction mode does to a client: the next transaction runs on a server
+      // session without the statements the client prepared. DEALLOCATE ALL on the only connection.
+      await sessionsOf(conn).query('DEALLOCATE ALL');
+      const err = await conn.write(batch(d, rows(3, 2), [], '4', '2')).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof TargetError, String(err));
+      assert.equal(err.kind, 'retriable');
+      assert.equal(err.code, ErrorCodes.TARGET_RETRIABLE);
+      assert.match(err.message, /SQLSTATE 26000.*sent unprepared from now on/);
+      await conn.write(batch(d, rows(3, 2), [], '4', '2'));
+      await conn.write(batch(d, rows(5, 2), rows(1, 1), '6', '4'));
+      assert.deepEqual(await preparedOn(conn), [], 'nothing prepared any more');
+      assert.deepEqual(await ids(), [2, 3, 4, 5, 6]);
+      assert.deepEqual(await conn.readOffsets('g'), [{ topic: 't', partition: 0, nextOffset: '6' }]);
     } finally {
       await conn.close();
     }
