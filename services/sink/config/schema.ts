@@ -127,7 +127,8 @@ export const batchSchema = z
       .default(true)
       .describe(
         'Flush a partition as soon as its buffered records reach the end of the partition (nothing more waiting in Kafka), ' +
-          'instead of waiting for maxAgeMs: low lag at low traffic; under a backlog batches still fill to maxRows/maxBytes',
+          'or come so close to it that the rest could not fill maxRows, instead of waiting for maxAgeMs: low lag at low and ' +
+          'moderate traffic; under a backlog batches still fill to maxRows/maxBytes',
       ),
     maxBytes: z
       .number()

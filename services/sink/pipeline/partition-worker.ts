@@ -164,8 +164,11 @@ export class PartitionWorker {
     }
     if (replays > 0) telemetry.skipped(this.topic, 'already-applied', replays);
     // At the head of the partition nothing more is coming to batch with: write now instead of
-    // waiting out maxAgeMs. Under a backlog the fetches are full and batches fill by rows or bytes.
-    const due = this.buffer.ageMs(this.now()) >= batch.maxAgeMs || (batch.flushWhenCaughtUp && hooks.caughtUp());
+    // waiting out maxAgeMs. Near it, what is left cannot fill the batch either (a fetch of 4 MB holds
+    // ~700 wide Debezium JSON records, so at a few thousand changes a second a partition is often a
+    // fetch or two behind, and it waited maxAgeMs). Under a backlog batches still fill by rows or bytes.
+    const nearHead = this.buffer.events + hooks.remaining() < batch.maxRows;
+    const due = this.buffer.ageMs(this.now()) >= batch.maxAgeMs || (batch.flushWhenCaughtUp && nearHead);
     if (this.active && this.buffer.records > 0 && due) {
       await this.flushNow(() => hooks.heartbeat());
     }

@@ -52,8 +52,8 @@ export interface BatchHooks {
   /** False once the consumer stops or the partition was revoked: stop processing this batch. */
   isActive(): boolean;
   resolveOffset(offset: string): void;
-  /** True when these records reach the partition's high watermark: nothing more is waiting in Kafka. */
-  caughtUp(): boolean;
+  /** Records after these in the partition, as of their fetch (Kafka's offset lag): 0 when nothing more is waiting. */
+  remaining(): number;
 }
 
 export interface PipelineDeps {

@@ -194,7 +194,7 @@ export class KafkaSource implements KafkaControl {
       heartbeat: () => this.kafkaCall(() => payload.heartbeat()),
       isActive: () => payload.isRunning() && !payload.isStale(),
       resolveOffset,
-      caughtUp: () => batch.offsetLag() === '0',
+      remaining: () => Number(batch.offsetLag()),
     });
     this.telemetry.consumerLag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }

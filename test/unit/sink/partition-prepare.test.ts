@@ -54,7 +54,7 @@ function setup(prepare: (records: readonly KafkaRecord[]) => Promise<void>, sign
       return Promise.resolve();
     },
     isActive: () => true,
-    caughtUp: () => false,
+    remaining: () => 1_000_000,
     resolveOffset: (o) => log.push(`resolve ${o}`),
   };
   return { deps, hooks, log, telemetry };

@@ -69,6 +69,6 @@ export function workerDeps(options: FixtureOptions): PipelineDeps {
 export const activeHooks: BatchHooks = {
   heartbeat: () => Promise.resolve(),
   isActive: () => true,
-  caughtUp: () => true,
+  remaining: () => 0,
   resolveOffset: () => undefined,
 };
