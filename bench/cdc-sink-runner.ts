@@ -5,11 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { KAFKA_BROKERS } from '../test/support/kafka.ts';
+import { entrypointNodeFlags, readDockerfile, runtimeEnv } from './image.ts';
 import { ProcSampler, procSnapshot } from './procstat.ts';
 import { mb, sleep } from './result.ts';
 import { MARIADB_URL, PG_URL } from './targets.ts';
@@ -76,25 +77,18 @@ function setPath(doc: Record<string, unknown>, path: string, value: unknown): vo
   node[parts[parts.length - 1] ?? path] = value;
 }
 
-/** The node flags of the container image's ENTRYPOINT (deploy/Dockerfile): cdc-sink runs here as it runs there. */
-export function imageNodeFlags(): string[] {
-  const dockerfile = readFileSync(join(REPO_ROOT, 'deploy', 'Dockerfile'), 'utf8');
-  const entry = /^ENTRYPOINT (\[.*\])\s*$/m.exec(dockerfile)?.[1];
-  if (entry === undefined) throw new Error('deploy/Dockerfile has no exec-form ENTRYPOINT');
-  const argv = JSON.parse(entry) as string[];
-  return argv.slice(1).filter((a) => a.startsWith('--'));
-}
-
 export function startSink(opts: SinkRunOptions): SinkProcess {
   mkdirSync(opts.workDir, { recursive: true });
   const file = join(opts.workDir, 'cdc-sink.yaml');
   writeFileSync(file, stringify(sinkConfig(opts.target.kind, opts.space, opts.groupId, opts.topics, opts.overrides)));
-  const nodeArgs = [...imageNodeFlags(), ...(opts.nodeOptions ?? []), ...(opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.workDir}`] : [])];
+  const dockerfile = readDockerfile(REPO_ROOT);
+  const nodeArgs = [...entrypointNodeFlags(dockerfile), ...(opts.nodeOptions ?? []), ...(opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.workDir}`] : [])];
   const startedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, opts.sources ? join(REPO_ROOT, 'bin', 'cdc-sink.mjs') : join(REPO_ROOT, 'dist', 'services', 'cli.js'), 'run', '--config', file], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    // The image's environment (MALLOC_ARENA_MAX, NODE_ENV); the benchmark's own variables override it, as `docker run -e` would.
+    env: { ...runtimeEnv(dockerfile), ...process.env },
   });
   let out = '';
   const keep = (d: Buffer) => {

@@ -34,6 +34,8 @@ function startInfra(opts: BenchOptions): void {
   const run = (script: string) => execFileSync('bash', [join(REPO_ROOT, script)], { stdio: ['ignore', 'inherit', 'inherit'] });
   run('test/infra/kafka/start.sh');
   if (opts.systems.includes('debezium-jdbc') && !opts.lag) run('test/infra/jdbc-sink/start.sh');
+  // A Connect worker left by a drain benchmark (1.5 GB, a JVM with its own timers) would share the machine with a lag run.
+  if (opts.lag) run('test/infra/jdbc-sink/stop.sh');
   // cdc-sink runs compiled, as in the container image: build it from the sources being measured.
   if (opts.systems.includes('cdc-sink') && !opts.sources) {
     log('building cdc-sink (npm run build -> dist/)');
