@@ -15,12 +15,18 @@
  * Replaying a change again is what a source does too: an insert of a key that exists is an upsert
  * for the sink, a delete of a missing key deletes nothing. The final state follows the replay (the
  * last row image sent per key, with the updated_at it was sent with), so the checksum gate holds.
+ *
+ * The pool keeps bytes and numbers only, no row objects: with the 200,000 row images (and the
+ * rendering workload's final state) on its heap, the benchmark process ran a major garbage
+ * collection every 15-20 s of a lag run, 0.25-0.29 cores for about 5 s, and those were the windows
+ * where the sink's lag spiked. The row images of the final state are rendered again at the end,
+ * from the same deterministic stream.
  */
 import type { TableChecksum } from './checksum.ts';
 import { expectedChecksum } from './checksum.ts';
 import type { Frame } from './lag-producer.ts';
 import type { BenchRow, BenchTable } from './tables.ts';
-import type { Workload } from './workload.ts';
+import type { BenchRecord, Workload } from './workload.ts';
 
 export const MARKER_US = 8_888_888_888_888_888;
 export const MARKER_MS = Math.floor(MARKER_US / 1000);
@@ -33,9 +39,9 @@ interface PooledRecord {
   readonly id: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  /** The row image of an upsert; null for a delete or a tombstone. */
-  readonly row: BenchRow | null;
   readonly change: boolean;
+  /** A change with a row image; false for a delete (and a tombstone). */
+  readonly upsert: boolean;
   /** Where the marker time is in `value`: >= 0 milli-seconds at that byte, < 0 micro-seconds at -(at + 1). */
   readonly stamps: Int32Array;
 }
@@ -51,6 +57,7 @@ function stampsOf(value: Buffer): Int32Array {
 }
 
 export class ReplayPool {
+  readonly tables: readonly BenchTable[];
   private readonly records: PooledRecord[] = [];
   private next = 0;
   /**
@@ -62,31 +69,43 @@ export class ReplayPool {
   private readonly sentUs: Float64Array;
   changesSent = 0;
 
-  /** Renders the first `changes` changes of a workload built with the marker clocks (see markerWorkload). */
+  /**
+   * Renders the first `changes` changes of a workload built with the marker clocks. `workload` makes
+   * a new one each call, the same stream every time (a seed); it is called again by expectedChecksums().
+   */
   constructor(
-    private readonly workload: Workload,
-    changes: number,
+    private readonly workload: () => Workload,
+    private readonly changes: number,
   ) {
+    const stream = workload();
+    this.tables = stream.tables;
+    for (const r of ReplayPool.stream(stream, changes)) {
+      const value = r.value === null ? null : Buffer.from(r.value, 'utf8');
+      this.records.push({
+        table: r.table,
+        partition: r.partition,
+        id: r.id,
+        key: r.key === null ? null : Buffer.from(r.key, 'utf8'),
+        value,
+        change: r.change,
+        upsert: r.row !== null,
+        stamps: value === null ? new Int32Array(0) : stampsOf(value),
+      });
+    }
+    this.live = this.tables.map(() => new Map<number, number>());
+    this.sentUs = new Float64Array(this.records.length);
+  }
+
+  /** The records of the pool, in order: the stream up to its `changes`-th change. */
+  private static *stream(workload: Workload, changes: number): Generator<BenchRecord> {
     let taken = 0;
-    outer: for (const chunk of workload.records(5000)) {
+    for (const chunk of workload.records(5000)) {
       for (const r of chunk) {
-        if (r.change && taken === changes) break outer;
-        const value = r.value === null ? null : Buffer.from(r.value, 'utf8');
-        this.records.push({
-          table: r.table,
-          partition: r.partition,
-          id: r.id,
-          key: r.key === null ? null : Buffer.from(r.key, 'utf8'),
-          value,
-          row: r.row,
-          change: r.change,
-          stamps: value === null ? new Int32Array(0) : stampsOf(value),
-        });
+        if (r.change && taken === changes) return;
+        yield r;
         if (r.change) taken++;
       }
     }
-    this.live = workload.tables.map(() => new Map<number, number>());
-    this.sentUs = new Float64Array(this.records.length);
   }
 
   get size(): number {
@@ -113,7 +132,7 @@ export class ReplayPool {
       if (r.change) {
         this.changesSent++;
         const live = this.live[r.table] as Map<number, number>;
-        if (r.row === null) {
+        if (!r.upsert) {
           live.delete(r.id);
         } else {
           live.set(r.id, index);
@@ -125,14 +144,14 @@ export class ReplayPool {
     return out;
   }
 
-  /** The checksums the target must show after everything sent so far was applied. */
+  /** The checksums the target must show after everything sent so far was applied (renders the stream again). */
   expectedChecksums(): TableChecksum[] {
-    return this.workload.tables.map((table: BenchTable, t) => {
-      const rows: BenchRow[] = [];
-      for (const index of (this.live[t] as Map<number, number>).values()) {
-        rows.push({ ...(this.records[index]?.row as BenchRow), updated_at: this.sentUs[index] ?? 0 });
-      }
-      return expectedChecksum(table, rows);
-    });
+    const rows: BenchRow[][] = this.tables.map(() => []);
+    let index = 0;
+    for (const r of ReplayPool.stream(this.workload(), this.changes)) {
+      if (r.row !== null && this.live[r.table]?.get(r.id) === index) rows[r.table]?.push({ ...r.row, updated_at: this.sentUs[index] ?? 0 });
+      index++;
+    }
+    return this.tables.map((table, t) => expectedChecksum(table, rows[t] ?? []));
   }
 }

@@ -14,7 +14,7 @@ const CHANGES = 300;
 const markerWorkload = () => new Workload('pooltest', CHANGES + 1, 7, () => MARKER_US, 2_000, () => MARKER_MS);
 
 test('replayed records carry their send time and the expected final state follows the replay', () => {
-  const pool = new ReplayPool(markerWorkload(), CHANGES);
+  const pool = new ReplayPool(markerWorkload, CHANGES);
   // The same stream again, as the reference for what each pool position holds.
   const reference: BenchRecord[] = [];
   for (const chunk of markerWorkload().records(5000)) reference.push(...chunk);
