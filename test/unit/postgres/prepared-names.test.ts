@@ -13,6 +13,14 @@ void describe('postgres prepared statement names', () => {
     assert.equal(names.nameFor('INSERT b'), b);
   });
 
+  test('a name is the digest of its text: the same in every process and connection, whatever came first', () => {
+    const first = new PreparedNames(10);
+    const second = new PreparedNames(10);
+    second.nameFor('INSERT other');
+    assert.equal(first.nameFor('INSERT a'), second.nameFor('INSERT a'));
+    assert.match(first.nameFor('INSERT a') ?? '', /^cdc_sink_[0-9a-f]{40}$/);
+  });
+
   test('only the first max texts get a name; the rest are sent unnamed', () => {
     const names = new PreparedNames(2);
     assert.ok(names.nameFor('s1') !== undefined);
