@@ -57,6 +57,17 @@ async function connector(preparedStatements?: number): Promise<{ conn: PostgresC
   return { conn, d };
 }
 
+/** Runs fn with a fresh schema and a connector of one connection, closed afterwards. */
+async function withConnector(preparedStatements: number | undefined, fn: (conn: PostgresConnector, d: TableDescription) => Promise<void>): Promise<void> {
+  await reset();
+  const { conn, d } = await connector(preparedStatements);
+  try {
+    await fn(conn, d);
+  } finally {
+    await conn.close();
+  }
+}
+
 function batch(d: TableDescription, upserts: Row[], deletes: Row[], nextOffset: string, expected: string | null): WriteBatch {
   return {
     groupId: 'g',
@@ -84,10 +95,8 @@ after(async () => {
 });
 
 void describe('postgres connector: prepared statements', () => {
-  void test('each statement is prepared once per connection and executed by every batch, whatever its row count', async () => {
-    await reset();
-    const { conn, d } = await connector();
-    try {
+  void test('each statement is prepared once per connection and executed by every batch, whatever its row count', () =>
+    withConnector(undefined, async (conn, d) => {
       await conn.write(batch(d, rows(1, 3), [], '3', null));
       await conn.write(batch(d, rows(4, 7), [], '10', '3'));
       await conn.write(batch(d, rows(11, 50), rows(1, 2), '60', '10'));
@@ -101,15 +110,10 @@ void describe('postgres connector: prepared statements', () => {
       assert.deepEqual(moves.map((p) => p.executions), [3], 'one offset move, run by the three batches after the first');
       assert.equal(prepared.length, 4, 'upsert, delete, offset insert and offset move');
       assert.deepEqual(await ids(), Array.from({ length: 58 }, (_v, i) => i + 4), 'ids 1-3 deleted, 4-61 upserted');
-    } finally {
-      await conn.close();
-    }
-  });
+    }));
 
-  void test('only the first preparedStatements texts are prepared; later statements are sent unprepared and still applied', async () => {
-    await reset();
-    const { conn, d } = await connector(1);
-    try {
+  void test('only the first preparedStatements texts are prepared; later statements are sent unprepared and still applied', () =>
+    withConnector(1, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), [], '2', null));
       await conn.write(batch(d, rows(3, 2), rows(1, 1), '4', '2'));
       const prepared = await preparedOn(conn);
@@ -118,28 +122,18 @@ void describe('postgres connector: prepared statements', () => {
       assert.equal(prepared[0]?.executions, 2);
       assert.deepEqual(await ids(), [2, 3, 4]);
       assert.deepEqual(await conn.readOffsets('g'), [{ topic: 't', partition: 0, nextOffset: '4' }]);
-    } finally {
-      await conn.close();
-    }
-  });
+    }));
 
-  void test('preparedStatements 0 prepares nothing', async () => {
-    await reset();
-    const { conn, d } = await connector(0);
-    try {
+  void test('preparedStatements 0 prepares nothing', () =>
+    withConnector(0, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), rows(5, 1), '2', null));
       await conn.write(batch(d, rows(3, 2), [], '4', '2'));
       assert.deepEqual(await preparedOn(conn), []);
       assert.deepEqual(await ids(), [1, 2, 3, 4]);
-    } finally {
-      await conn.close();
-    }
-  });
+    }));
 
-  void test('sessions that lose their prepared statements (a pooler in transaction mode): one retriable failure, then unprepared', async () => {
-    await reset();
-    const { conn, d } = await connector();
-    try {
+  void test('sessions that lose their prepared statements (a pooler in transaction mode): one retriable failure, then unprepared', () =>
+    withConnector(undefined, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), [], '2', null));
       assert.ok((await preparedOn(conn)).length > 0);
       // What PgBouncer in transaction mode does to a client: the next transaction runs on a server
@@ -158,15 +152,10 @@ void describe('postgres connector: prepared statements', () => {
       assert.deepEqual(await preparedOn(conn), [], 'nothing prepared any more');
       assert.deepEqual(await ids(), [2, 3, 4, 5, 6]);
       assert.deepEqual(await conn.readOffsets('g'), [{ topic: 't', partition: 0, nextOffset: '6' }]);
-    } finally {
-      await conn.close();
-    }
-  });
+    }));
 
-  void test('a prepared statement keeps working when its table gains a column or is dropped and re-created', async () => {
-    await reset();
-    const { conn, d } = await connector();
-    try {
+  void test('a prepared statement keeps working when its table gains a column or is dropped and re-created', () =>
+    withConnector(undefined, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), [], '2', null));
       await admin.query(`ALTER TABLE ${SCHEMA}.people ADD COLUMN extra text DEFAULT 'x'`);
       await conn.write(batch(d, rows(3, 2), [], '4', '2'));
@@ -178,8 +167,5 @@ void describe('postgres connector: prepared statements', () => {
       assert.deepEqual(await ids(), [10, 11, 12]);
       const upsert = (await preparedOn(conn)).filter((p) => p.statement.startsWith(`INSERT INTO "${SCHEMA}"."people"`));
       assert.deepEqual(upsert.map((p) => p.executions), [3], 'the same prepared statement, re-planned by the server');
-    } finally {
-      await conn.close();
-    }
-  });
+    }));
 });
