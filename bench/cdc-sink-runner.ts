@@ -87,7 +87,7 @@ export function startSink(opts: SinkRunOptions): SinkProcess {
   const child = spawn(process.execPath, [...nodeArgs, opts.sources ? join(REPO_ROOT, 'bin', 'cdc-sink.mjs') : join(REPO_ROOT, 'dist', 'services', 'cli.js'), 'run', '--config', file], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // The image's environment (MALLOC_ARENA_MAX, NODE_ENV); the benchmark's own variables override it, as `docker run -e` would.
+    // The image's environment (its ENV lines); the benchmark's own variables override it, as `docker run -e` would.
     env: { ...runtimeEnv(dockerfile), ...process.env },
   });
   let out = '';
