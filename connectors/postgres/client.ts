@@ -177,17 +177,20 @@ export class PostgresConnector implements Connector {
   /**
    * The server lacks a statement this connection prepared (26000) or already has one it is about to
    * prepare (42P05): something between the two moves sessions, as PgBouncer in transaction mode
-   * does. Preparing stops for good and the batch fails as retriable, to be written again unprepared.
+   * does. Preparing stops for good and the batch fails as retriable, to be written again unprepared;
+   * so do the batches that were in flight on other connections when the first one found out.
    */
   private preparedStatementsLost(err: unknown): TargetError | null {
     const cause = err instanceof TargetError ? err.cause : err;
     const state = sqlState(cause);
-    if ((state !== '26000' && state !== '42P05') || !this.prepared.enabled) return null;
-    this.prepared = new PreparedNames(0);
+    if (state !== '26000' && state !== '42P05') return null;
     const message =
       `${postgresErrorText(cause)}: the sessions do not keep their prepared statements (a pooler such as PgBouncer in ` +
       'transaction mode?); statements are sent unprepared from now on (set target.preparedStatements: 0 to start that way)';
-    this.logger?.warn(message);
+    if (this.prepared.enabled) {
+      this.prepared = new PreparedNames(0);
+      this.logger?.warn(message);
+    }
     return new TargetError(ErrorCodes.TARGET_RETRIABLE, message, { kind: 'retriable', cause });
   }
 

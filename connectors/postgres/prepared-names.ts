@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 /**
  * Names for server-side prepared statements. A statement sent with a name is parsed (and, after a
  * few executions, planned) once per connection instead of at every execution; for the small
- * transactions of steady traffic that halved PostgreSQL's CPU per transaction (a 20-row upsert into
- * a 50-column table: 0.93-1.10 ms of backend CPU unnamed, 0.47-0.49 named; BENCHMARKS.md).
+ * transactions of steady traffic that nearly halved PostgreSQL's CPU per transaction (a 20-row upsert
+ * into a 50-column table: 0.91-0.99 ms of backend CPU unnamed, 0.53-0.56 named; bench/pg-prepared-micro.ts).
  *
  * The data statements' texts do not depend on the row count (rows travel as one array per column),
  * so a table needs a handful of names. Every prepared statement holds server memory on each

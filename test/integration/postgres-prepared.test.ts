@@ -47,8 +47,13 @@ function rows(from: number, count: number): Row[] {
   return Array.from({ length: count }, (_v, i) => Object.assign(newRow(), { id: from + i, name: `n${from + i}` }));
 }
 
-async function connector(preparedStatements?: number): Promise<{ conn: PostgresConnector; d: TableDescription }> {
-  const conn = createPostgresConnector({ url: URL, schema: SCHEMA, applicationName: 'it_pg_prepared', poolSize: 1, preparedStatements });
+interface Setup {
+  readonly preparedStatements?: number;
+  readonly poolSize?: number;
+}
+
+async function connector({ preparedStatements, poolSize = 1 }: Setup): Promise<{ conn: PostgresConnector; d: TableDescription }> {
+  const conn = createPostgresConnector({ url: URL, schema: SCHEMA, applicationName: 'it_pg_prepared', poolSize, preparedStatements });
   await conn.connect();
   const table = { schema: null, name: 'people' };
   await conn.executeDdl([conn.dialect.createTable(table, columns, ['id'])]);
@@ -57,10 +62,10 @@ async function connector(preparedStatements?: number): Promise<{ conn: PostgresC
   return { conn, d };
 }
 
-/** Runs fn with a fresh schema and a connector of one connection, closed afterwards. */
-async function withConnector(preparedStatements: number | undefined, fn: (conn: PostgresConnector, d: TableDescription) => Promise<void>): Promise<void> {
+/** Runs fn with a fresh schema and a connector (one connection unless said), closed afterwards. */
+async function withConnector(setup: Setup, fn: (conn: PostgresConnector, d: TableDescription) => Promise<void>): Promise<void> {
   await reset();
-  const { conn, d } = await connector(preparedStatements);
+  const { conn, d } = await connector(setup);
   try {
     await fn(conn, d);
   } finally {
@@ -68,11 +73,11 @@ async function withConnector(preparedStatements: number | undefined, fn: (conn: 
   }
 }
 
-function batch(d: TableDescription, upserts: Row[], deletes: Row[], nextOffset: string, expected: string | null): WriteBatch {
+function batch(d: TableDescription, upserts: Row[], deletes: Row[], nextOffset: string, expected: string | null, partition = 0): WriteBatch {
   return {
     groupId: 'g',
     tables: [{ table: d.table, description: d, columns, keyColumns: ['id'], mode: 'upsert', truncate: false, deletes, upserts }],
-    offsets: [{ topic: 't', partition: 0, nextOffset, expected }],
+    offsets: [{ topic: 't', partition, nextOffset, expected }],
   };
 }
 
@@ -96,7 +101,7 @@ after(async () => {
 
 void describe('postgres connector: prepared statements', () => {
   void test('each statement is prepared once per connection and executed by every batch, whatever its row count', () =>
-    withConnector(undefined, async (conn, d) => {
+    withConnector({}, async (conn, d) => {
       await conn.write(batch(d, rows(1, 3), [], '3', null));
       await conn.write(batch(d, rows(4, 7), [], '10', '3'));
       await conn.write(batch(d, rows(11, 50), rows(1, 2), '60', '10'));
@@ -113,7 +118,7 @@ void describe('postgres connector: prepared statements', () => {
     }));
 
   void test('only the first preparedStatements texts are prepared; later statements are sent unprepared and still applied', () =>
-    withConnector(1, async (conn, d) => {
+    withConnector({ preparedStatements: 1 }, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), [], '2', null));
       await conn.write(batch(d, rows(3, 2), rows(1, 1), '4', '2'));
       const prepared = await preparedOn(conn);
@@ -125,7 +130,7 @@ void describe('postgres connector: prepared statements', () => {
     }));
 
   void test('preparedStatements 0 prepares nothing', () =>
-    withConnector(0, async (conn, d) => {
+    withConnector({ preparedStatements: 0 }, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), rows(5, 1), '2', null));
       await conn.write(batch(d, rows(3, 2), [], '4', '2'));
       assert.deepEqual(await preparedOn(conn), []);
@@ -133,7 +138,7 @@ void describe('postgres connector: prepared statements', () => {
     }));
 
   void test('sessions that lose their prepared statements (a pooler in transaction mode): one retriable failure, then unprepared', () =>
-    withConnector(undefined, async (conn, d) => {
+    withConnector({}, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), [], '2', null));
       assert.ok((await preparedOn(conn)).length > 0);
       // What PgBouncer in transaction mode does to a client: the next transaction runs on a server
@@ -154,8 +159,28 @@ void describe('postgres connector: prepared statements', () => {
       assert.deepEqual(await conn.readOffsets('g'), [{ topic: 't', partition: 0, nextOffset: '6' }]);
     }));
 
+  void test('batches in flight on several connections when the statements are lost all fail as retriable, then go through unprepared', () =>
+    withConnector({ poolSize: 2 }, async (conn, d) => {
+      // Two writes at once: each connection of the pool prepares the statements.
+      await Promise.all([conn.write(batch(d, rows(1, 2), [], '2', null, 0)), conn.write(batch(d, rows(3, 2), [], '2', null, 1))]);
+      // A query on each connection: two at once, each holding its session for a moment (pg_sleep).
+      const onBoth = (text: string) => Promise.all([0, 1].map(() => sessionsOf(conn).query<{ n: number }>(text)));
+      const counts = await onBoth("SELECT count(*)::int AS n FROM pg_prepared_statements, pg_sleep(0.3) WHERE name LIKE 'cdc\\_sink\\_%'");
+      assert.ok(counts.every((r) => (r.rows[0]?.n ?? 0) > 0), `both connections prepared: ${JSON.stringify(counts.map((r) => r.rows))}`);
+      await onBoth('DEALLOCATE ALL; SELECT pg_sleep(0.3)');
+      const outcomes = await Promise.allSettled([conn.write(batch(d, rows(5, 1), [], '3', '2', 0)), conn.write(batch(d, rows(6, 1), [], '3', '2', 1))]);
+      for (const o of outcomes) {
+        assert.equal(o.status, 'rejected');
+        const err: unknown = o.status === 'rejected' ? o.reason : null;
+        assert.ok(err instanceof TargetError, String(err));
+        assert.equal(err.kind, 'retriable', err.message);
+      }
+      await Promise.all([conn.write(batch(d, rows(5, 1), [], '3', '2', 0)), conn.write(batch(d, rows(6, 1), [], '3', '2', 1))]);
+      assert.deepEqual(await ids(), [1, 2, 3, 4, 5, 6]);
+    }));
+
   void test('a prepared statement keeps working when its table gains a column or is dropped and re-created', () =>
-    withConnector(undefined, async (conn, d) => {
+    withConnector({}, async (conn, d) => {
       await conn.write(batch(d, rows(1, 2), [], '2', null));
       await admin.query(`ALTER TABLE ${SCHEMA}.people ADD COLUMN extra text DEFAULT 'x'`);
       await conn.write(batch(d, rows(3, 2), [], '4', '2'));
