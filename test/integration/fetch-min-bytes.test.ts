@@ -8,7 +8,7 @@ import { CUSTOMER_FIELDS, customer } from '../support/customers.ts';
 import { DebeziumTable } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, produce, testKafka, uniqueName } from '../support/kafka.ts';
 import { dropSchema, query, waitFor } from '../support/postgres.ts';
-import { startSink } from '../support/sink.ts';
+import { flushCount, startSink } from '../support/sink.ts';
 import { sleep } from '../../services/sink/pipeline/retry.ts';
 
 const kafka = testKafka();
@@ -27,12 +27,6 @@ after(async () => {
   await dropSchema(schema);
 });
 
-/** Flushes so far: the count of the batch-duration histogram over all tables. */
-async function flushes(base: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  return [...text.matchAll(/^cdc_sink_batch_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
-}
-
 test('with a minimum the trickle never reaches, every record is applied, in fewer transactions than records', async () => {
   // Create the table first, so that the trickle's flushes are the only ones counted below.
   await produce(kafka, t.topic, [t.insert(customer(1))]);
@@ -40,7 +34,7 @@ test('with a minimum the trickle never reaches, every record is applied, in fewe
   try {
     const base = app.httpAddress()!;
     await waitFor('the first row', async () => (await query(`SELECT 1 FROM "${schema}".customers WHERE id = 1`).catch(() => [])).length === 1);
-    const before = await flushes(base);
+    const before = await flushCount(base);
     for (let n = 2; n < 2 + RECORDS; n++) {
       await produce(kafka, t.topic, [t.insert(customer(n))]);
       await sleep(50, new AbortController().signal);
@@ -49,7 +43,7 @@ test('with a minimum the trickle never reaches, every record is applied, in fewe
       const rows = await query<{ c: string }>(`SELECT count(*)::text AS c FROM "${schema}".customers`);
       return rows[0]?.c === String(RECORDS + 1) || `rows ${rows[0]?.c}`;
     });
-    const trickle = (await flushes(base)) - before;
+    const trickle = (await flushCount(base)) - before;
     assert.ok(trickle >= 1 && trickle < RECORDS, `${RECORDS} records one at a time, 50 ms apart, applied in ${trickle} transactions`);
   } finally {
     await app.stop();

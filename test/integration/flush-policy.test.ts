@@ -1,7 +1,8 @@
 /**
  * When a partition is flushed, through the real broker into PostgreSQL: a partition whose buffered
  * records reach the end of the partition is written at once (batch.flushWhenCaughtUp, the default),
- * without waiting for batch.maxAgeMs; with it off, records wait for their age (or rows/bytes).
+ * without waiting for batch.maxAgeMs, and so is one whose fetch ends short of the end with fewer
+ * records left than maxRows; with it off, records wait for their age (or rows/bytes).
  * maxAgeMs is 10 minutes here, so a row that lands can only have been flushed because it caught up.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import type { App } from '../../services/sink/app.ts';
 import { DebeziumTable } from '../support/debezium-events.ts';
 import { createTopics, deleteTopics, produce, testKafka, uniqueName } from '../support/kafka.ts';
 import { dropSchema, query, waitFor } from '../support/postgres.ts';
-import { startSink } from '../support/sink.ts';
+import { flushCount, startSink } from '../support/sink.ts';
 
 const kafka = testKafka();
 const id = uniqueName('flush');
@@ -34,12 +35,12 @@ after(async () => {
   await dropSchema(schema);
 });
 
-async function withSink<T>(t: DebeziumTable, flushWhenCaughtUp: boolean, fn: (app: App) => Promise<T>): Promise<T> {
+async function withSink<T>(t: DebeziumTable, flushWhenCaughtUp: boolean, fn: (app: App) => Promise<T>, kafka: Record<string, unknown> = {}): Promise<T> {
   const { app } = await startSink({
     topics: [t.topic],
     groupId: `${id}-${t.spec.table}`,
     schema,
-    extra: { batch: { maxRows: 100_000, maxAgeMs: TEN_MINUTES, flushWhenCaughtUp } },
+    extra: { batch: { maxRows: 100_000, maxAgeMs: TEN_MINUTES, flushWhenCaughtUp }, kafka },
   });
   try {
     return await fn(app);
@@ -73,4 +74,18 @@ test('flushWhenCaughtUp off: records wait for maxAgeMs (and are written on shutd
   });
   // The graceful stop drains the buffer.
   assert.equal(await count('by_age'), 5);
+});
+
+test('near the end: a partition read in fetches smaller than what is left is written fetch by fetch, not only once caught up', async () => {
+  const t = table('near_end');
+  await createTopics(kafka, [t.topic], 1);
+  // One produce call per record: a record batch each (the broker hands out whole record batches).
+  for (let i = 0; i < 20; i++) await produce(kafka, t.topic, [t.insert({ id: BigInt(i), v: `n${i}` })]);
+  // Fetches of ~1 KB: a record or two each, so every fetch but the last ends before the end of the
+  // partition (Kafka's offset lag > 0), with far fewer records left than maxRows.
+  await withSink(t, true, async (app) => {
+    await waitFor('all 20 written', async () => (await count('near_end')) === 20 || `${await count('near_end')} rows`, 30_000);
+    const flushes = await flushCount(app.httpAddress()!);
+    assert.ok(flushes > 2, `20 records read a fetch at a time, written in ${flushes} transactions (1 if only a caught-up fetch flushed)`);
+  }, { maxBytes: 1024, maxBytesPerPartition: 1024 });
 });

@@ -82,3 +82,9 @@ export function spawnSink(input: SinkConfigInput): { child: ChildProcess; output
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, output: () => out, exited, url: `http://127.0.0.1:${port}` };
 }
+
+/** Flushes (transactions) a running sink made so far: the count of its batch-duration histogram over all tables. */
+export async function flushCount(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return [...text.matchAll(/^cdc_sink_batch_duration_seconds_count\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+}
