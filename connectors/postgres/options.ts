@@ -79,7 +79,7 @@ export const postgresOptionsSchema = z
       .describe(
         'Distinct data statements prepared on the server (parsed and planned once per connection instead of ' +
           'at every batch; a table needs a few). Later ones are sent unprepared. Behind a pooler that does not keep ' +
-          'them (PgBouncer in transaction mode before 1.21) the first batch fails as retriable and preparing stops ' +
+          'them (PgBouncer in transaction mode before 1.21) the batches in flight fail as retriable and preparing stops ' +
           'by itself; 0 starts without.',
       ),
   })
