@@ -6,7 +6,7 @@
 import type { ColumnType } from '../core/column-type.ts';
 import type { Unchanged, Value } from '../core/value.ts';
 import { badValue, show } from './failure.ts';
-import { isMarker, readString } from './json-text.ts';
+import { isMarker, readString, requireExact } from './json-text.ts';
 import type { ToastForms } from './toast.ts';
 
 export type BinaryHandlingMode = 'bytes' | 'base64' | 'base64-url-safe' | 'hex';
@@ -46,7 +46,11 @@ const INTEGER_TEXT = /^-?\d+$/;
 /** int64: a JSON integer (exact beyond 2^53 thanks to the marker rewrite), as bigint. */
 export function readInt64(raw: unknown): bigint {
   if (typeof raw === 'number') {
-    if (Number.isInteger(raw)) return BigInt(raw);
+    if (Number.isSafeInteger(raw)) return BigInt(raw);
+    if (Number.isInteger(raw)) {
+      requireExact();
+      return BigInt(raw);
+    }
   } else if (isMarker(raw)) {
     const text = raw.slice(1);
     if (INTEGER_TEXT.test(text)) {

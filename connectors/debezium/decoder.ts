@@ -13,7 +13,7 @@ import { compileKeySchema, compileValueSchema } from './compiled.ts';
 import { decodeEnvelope } from './envelope.ts';
 import { DecodeFailure, inContext, show } from './failure.ts';
 import { JsonFormat } from './json-format.ts';
-import { isObject, splitSchemaPayload } from './json-text.ts';
+import { InexactNumber, decodingNumbers, isObject, splitSchemaPayload } from './json-text.ts';
 import type { KeyInfo, RecordContext } from './record-context.ts';
 import { ByteArena, retainRecord } from './retained-record.ts';
 import { decodeRow } from './schema.ts';
@@ -23,7 +23,7 @@ import { DEFAULT_PLACEHOLDER, NO_TOAST, toastForms } from './toast.ts';
 import type { Decoded, Decoder, DecoderOptions, DecoderStats, KafkaRecord } from './types.ts';
 import { decodeUnwrapped } from './unwrapped.ts';
 import { classifyPayload } from './value-kind.ts';
-import type { FormatStats, ValueFormat } from './value-format.ts';
+import type { FormatStats, MessageRole, ValueFormat, WireMessage } from './value-format.ts';
 
 const BINARY_MODES = new Set(['bytes', 'base64', 'base64-url-safe', 'hex']);
 const FORMATS = new Set(['json', 'avro']);
@@ -78,8 +78,22 @@ export function locationOf(record: KafkaRecord, keyText: (key: Buffer) => string
   return key === undefined ? loc : { ...loc, key: preview(key) };
 }
 
+/**
+ * Reads a key or value and decodes it. A message parsed with plain numbers whose decoding needs a
+ * number's exact text (InexactNumber) is read again with markers and decoded again.
+ */
+function readMessage<S, R>(format: ValueFormat<S>, bytes: Buffer, topic: string, role: MessageRole, decode: (msg: WireMessage<S>) => R): R {
+  const msg = format.read(bytes, topic, role);
+  try {
+    return decodingNumbers(msg.plain === true, () => decode(msg));
+  } catch (err) {
+    if (!(err instanceof InexactNumber)) throw err;
+    return decodingNumbers(false, () => decode(format.read(bytes, topic, role, true)));
+  }
+}
+
 class DebeziumDecoder implements Decoder {
-  private readonly counters: FormatStats = { schemaCompilations: 0, schemaCacheHits: 0, schemaCacheMisses: 0 };
+  private readonly counters: FormatStats = { schemaCompilations: 0, schemaCacheHits: 0, schemaCacheMisses: 0, exactSchemas: 0 };
   private readonly values: ValueFormat<CompiledValue>;
   private readonly keys: ValueFormat<CompiledKey>;
   private readonly ctx: CompileContext;
@@ -140,7 +154,11 @@ class DebeziumDecoder implements Decoder {
     const ctx = this.recordContext(record);
     const value = record.value;
     if (value === null || value.length === 0) return decodeTombstone(ctx, null);
-    const msg = this.values.read(value, record.topic, 'value');
+    return readMessage(this.values, value, record.topic, 'value', (msg) => this.decodeValue(ctx, msg));
+  }
+
+  private decodeValue(ctx: RecordContext, msg: WireMessage<CompiledValue>): Decoded {
+    const record = ctx.record;
     const payload = msg.payload;
     if (payload === null) return decodeTombstone(ctx, msg.schema);
     const schema = msg.schema;
@@ -175,7 +193,10 @@ class DebeziumDecoder implements Decoder {
   private readKey(record: KafkaRecord): KeyInfo | null {
     const bytes = record.key;
     if (bytes === null || bytes.length === 0) return null;
-    const msg = this.keys.read(bytes, record.topic, 'key');
+    return readMessage(this.keys, bytes, record.topic, 'key', (msg) => this.decodeKey(msg));
+  }
+
+  private decodeKey(msg: WireMessage<CompiledKey>): KeyInfo | null {
     const payload = msg.payload;
     if (payload === null) return null;
     const compiled = msg.schema;

@@ -8,15 +8,20 @@
  * - on a miss, a string-aware scan finds the schema/payload split of the compact layout; the
  *   schema is compiled (or found by its text) and remembered. Any other layout (whitespace, key
  *   order, extra keys) falls back to a full parse.
+ * - a payload read through the prefix cache is parsed with plain numbers (json-text.ts) while its
+ *   schema has not needed exact ones; once a message of the schema did (read again with `exact`),
+ *   that schema's payloads are parsed with markers from then on.
  */
 import { ErrorCodes } from '../core/errors.ts';
 import { DecodeFailure } from './failure.ts';
-import { isObject, isSpace, parseLossless, splitSchemaPayload } from './json-text.ts';
+import { isObject, isSpace, parseLossless, plainParseable, splitSchemaPayload } from './json-text.ts';
 import type { FormatStats, MessageRole, SchemaCompiler, ValueFormat, WireMessage } from './value-format.ts';
 
 interface PrefixEntry<S> {
   readonly prefix: Buffer;
   readonly schema: S | null;
+  /** Payloads of this schema are parsed with markers (one needed exact numbers). */
+  exact: boolean;
 }
 
 /** Schemas remembered per topic by exact prefix (several versions may interleave during a change). */
@@ -26,9 +31,9 @@ const SCHEMAS_PER_TOPIC = 8;
 
 const FAILED = Symbol('failed');
 
-function tryParse(text: string): unknown {
+function tryParse(text: string, plain = false): unknown {
   try {
-    return parseLossless(text);
+    return plain ? (JSON.parse(text) as unknown) : parseLossless(text);
   } catch {
     return FAILED;
   }
@@ -60,7 +65,7 @@ export class JsonFormat<S> implements ValueFormat<S> {
     private readonly stats: FormatStats,
   ) {}
 
-  read(bytes: Buffer, topic: string, role: MessageRole): WireMessage<S> {
+  read(bytes: Buffer, topic: string, role: MessageRole, exact = false): WireMessage<S> {
     if (bytes[0] === 0) {
       throw new DecodeFailure(
         ErrorCodes.DECODE_UNSUPPORTED_FORMAT,
@@ -74,7 +79,13 @@ export class JsonFormat<S> implements ValueFormat<S> {
         const len = e.prefix.length;
         if (bytes.length <= len || bytes.compare(e.prefix, 0, len, 0, len) !== 0) continue;
         const end = closingBrace(bytes);
-        const payload = end > len ? tryParse(bytes.toString('utf8', len, end)) : FAILED;
+        if (exact && !e.exact) {
+          e.exact = true;
+          this.stats.exactSchemas++;
+        }
+        const text = end > len ? bytes.toString('utf8', len, end) : '';
+        const plain = e.schema !== null && !e.exact && plainParseable(text);
+        const payload = end > len ? tryParse(text, plain) : FAILED;
         if (payload === FAILED) break; // let the slow path find the layout or report the error
         this.stats.schemaCacheHits++;
         this.lastBytes = bytes;
@@ -83,7 +94,7 @@ export class JsonFormat<S> implements ValueFormat<S> {
           entries.splice(i, 1);
           entries.unshift(e);
         }
-        return { schema: e.schema, payload };
+        return { schema: e.schema, payload, plain };
       }
     }
     return this.slowRead(bytes, topic, role);
@@ -147,7 +158,7 @@ export class JsonFormat<S> implements ValueFormat<S> {
       entries = [];
       this.prefixes.set(topic, entries);
     }
-    entries.unshift({ prefix, schema });
+    entries.unshift({ prefix, schema, exact: false });
     if (entries.length > PREFIXES_PER_TOPIC) entries.length = PREFIXES_PER_TOPIC;
   }
 }

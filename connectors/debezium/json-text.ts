@@ -1,13 +1,19 @@
 /**
  * JSON text helpers for the JsonConverter wire format:
  *
- * - lossless numbers: JSON.parse rounds integers beyond 2^53 (ts_ns, NanoTimestamp, BIGINT, and
- *   the 16-digit MicroTimestamps of today's dates) and decimals with many digits
- *   (decimal.format=NUMERIC). Before JSON.parse we rewrite every number token with 16 or more
- *   digits that sits OUTSIDE string literals into a marker string: U+0000 followed by the token's
- *   text. The schema-driven decoders turn a marker back into a bigint or an exact decimal string.
- *   A genuine string that starts with U+0000 gets a second U+0000 so it can never pass for a
- *   marker (`readString` strips it again).
+ * - lossless numbers: JSON.parse rounds integers beyond 2^53 (ts_ns, NanoTimestamp, BIGINT) and
+ *   decimals with many digits (decimal.format=NUMERIC). Before JSON.parse we rewrite every number
+ *   token with 16 or more digits that sits OUTSIDE string literals into a marker string: U+0000
+ *   followed by the token's text. The schema-driven decoders turn a marker back into a bigint or an
+ *   exact decimal string. A genuine string that starts with U+0000 gets a second U+0000 so it can
+ *   never pass for a marker (`readString` strips it again).
+ * - plain numbers, the fast path for payloads with a schema: that rewrite is a pass over the text in
+ *   JavaScript, as costly as JSON.parse itself, and most payloads need none of it (what they carry
+ *   beyond 2^53 is the source block's ts_ns, which nothing reads). So a payload with a schema is
+ *   parsed by JSON.parse alone, and decoded under `decodingNumbers(true, ...)`; a codec that needs a
+ *   number's exact text (an int64 beyond 2^53, a Decimal sent as a JSON number, a number inside a
+ *   struct kept as JSON text, a source position) calls `requireExact()`, which then throws
+ *   InexactNumber, and the decoder reads the message again with markers.
  * - splitting `{"schema":...,"payload":...}` without parsing the schema (string-aware scan).
  * - serializing parsed values (with markers) back to JSON text, numbers exactly as sent.
  */
@@ -84,6 +90,45 @@ export function protectLargeNumbers(text: string): string {
 /** JSON.parse with large numbers kept as markers. Throws SyntaxError on invalid JSON. */
 export function parseLossless(text: string): unknown {
   return JSON.parse(protectLargeNumbers(text)) as unknown;
+}
+
+/**
+ * True when `text` may be parsed with plain numbers: it holds no escaped U+0000, so no parsed string
+ * can pass for a marker. (A literal backslash followed by "u0000" also says no: the safe side.)
+ */
+export function plainParseable(text: string): boolean {
+  return !text.includes(NUL_ESCAPE);
+}
+
+/** Thrown by requireExact(): the message was parsed with plain numbers and a codec needs exact ones. */
+export class InexactNumber extends Error {
+  constructor() {
+    super('a number needs its exact text: the message is read again with markers');
+    this.name = 'InexactNumber';
+  }
+}
+
+/** Whether the values being decoded were parsed with plain numbers (decoding is synchronous). */
+let plainNumbers = false;
+
+/** Runs `decode` over values parsed with plain numbers (`plain`) or with markers. */
+export function decodingNumbers<R>(plain: boolean, decode: () => R): R {
+  const outer = plainNumbers;
+  plainNumbers = plain;
+  try {
+    return decode();
+  } finally {
+    plainNumbers = outer;
+  }
+}
+
+/**
+ * Called by a codec about to use a parsed JS number where the token's exact text matters and the
+ * number alone cannot prove it (beyond 2^53, or with a fraction). Throws InexactNumber when the
+ * values were parsed with plain numbers; with markers, every number left as a number is exact.
+ */
+export function requireExact(): void {
+  if (plainNumbers) throw new InexactNumber();
 }
 
 /** True when `v` is a marker for a number token kept as text. */
@@ -180,7 +225,11 @@ export function toJsonText(v: unknown): string {
     if (v.charCodeAt(0) === 0) return v.charCodeAt(1) === 0 ? JSON.stringify(v.slice(1)) : v.slice(1);
     return JSON.stringify(v);
   }
-  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) requireExact();
+    return JSON.stringify(v);
+  }
+  if (typeof v === 'boolean') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(toJsonText).join(',')}]`;
   if (typeof v === 'object') {
     const parts: string[] = [];

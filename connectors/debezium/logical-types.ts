@@ -12,7 +12,7 @@ import type { ConnectSchema, ConnectType } from './connect-schema.ts';
 import { param } from './connect-schema.ts';
 import { decimalFromBase64, decimalFromText, decimalString, plainDecimal, unscaledFromBytes, withScale } from './decimal.ts';
 import { badValue, show } from './failure.ts';
-import { isMarker, numberText, readString } from './json-text.ts';
+import { isMarker, numberText, readString, requireExact } from './json-text.ts';
 import type { TimeUnit } from './temporal.ts';
 import {
   formatDate,
@@ -120,6 +120,7 @@ const decimal: LogicalType = {
       decode: (raw) => {
         if (typeof raw === 'string' && !isMarker(raw)) return fromString(readText(raw));
         // decimal.format=NUMERIC: a JSON number, exact via its text
+        if (typeof raw === 'number') requireExact();
         const num = numberText(raw);
         const plain = num === undefined ? undefined : plainDecimal(num);
         return plain === undefined ? badValue(`expected a Decimal, got ${show(raw)}`) : withScale(plain, scale);

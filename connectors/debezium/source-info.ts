@@ -1,5 +1,5 @@
 /** Reading the `source` block (FORMAT.md §6): snapshot flag, position, timestamps. */
-import { numberText, readString } from './json-text.ts';
+import { numberText, readString, requireExact } from './json-text.ts';
 
 /**
  * source.snapshot: "true", "first", "first_in_data_collection", "last_in_data_collection", "last",
@@ -14,6 +14,7 @@ export function snapshotFlag(v: unknown): boolean {
 
 /** A numeric field as exact text ("24023128"), or undefined. */
 function numText(v: unknown): string | undefined {
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) requireExact();
   return numberText(v) ?? readString(v);
 }
 

@@ -67,6 +67,11 @@ export interface DecoderStats {
   readonly schemaCacheHits: number;
   /** Messages with a schema that needed a scan or full parse to find it (schemaless ones do not count). */
   readonly schemaCacheMisses: number;
+  /**
+   * Cached schemas whose payloads are parsed with exact numbers (markers), because a message needed
+   * them (an int64 beyond 2^53, a Decimal as a JSON number): the others are parsed by JSON.parse alone.
+   */
+  readonly exactSchemas: number;
 }
 
 export interface Decoder {

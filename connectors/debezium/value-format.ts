@@ -14,6 +14,11 @@ export interface WireMessage<S> {
   readonly schema: S | null;
   /** The payload, parsed: large numbers as markers (json-text.ts). null for a JSON null payload. */
   readonly payload: unknown;
+  /**
+   * Parsed with plain numbers, no markers (json-text.ts): decode it under decodingNumbers(true), and
+   * on InexactNumber read the message again with `exact`.
+   */
+  readonly plain?: boolean;
 }
 
 /** Compiles a schema (parsed JSON) once; the format caches the result. Throws DecodeFailure. */
@@ -23,8 +28,11 @@ export type MessageRole = 'key' | 'value';
 
 export interface ValueFormat<S> {
   readonly name: string;
-  /** Reads one non-empty Kafka key or value. Throws DecodeFailure. */
-  read(bytes: Buffer, topic: string, role: MessageRole): WireMessage<S>;
+  /**
+   * Reads one non-empty Kafka key or value. Throws DecodeFailure. `exact`: the last read of these
+   * bytes was plain and a number needed its exact text; parse with markers (from now on, for its schema).
+   */
+  read(bytes: Buffer, topic: string, role: MessageRole, exact?: boolean): WireMessage<S>;
   /** Printable text of a key for error messages; without it the key bytes are shown as UTF-8 text. */
   printable?(bytes: Buffer): string;
   /**
@@ -42,4 +50,6 @@ export interface FormatStats {
   schemaCacheHits: number;
   /** Messages with a schema that needed a scan or a full parse to find it. */
   schemaCacheMisses: number;
+  /** Cached schemas whose payloads are parsed with markers because one needed exact numbers. */
+  exactSchemas: number;
 }

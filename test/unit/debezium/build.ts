@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ColumnType } from '../../../connectors/core/column-type.ts';
 import type { Value } from '../../../connectors/core/value.ts';
-import type { DecoderOptions, KafkaRecord } from '../../../connectors/debezium/index.ts';
+import type { Decoded, DecoderOptions, KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { createDecoder } from '../../../connectors/debezium/index.ts';
 import { record } from './sample-loader.ts';
 
@@ -166,19 +166,29 @@ export function envelopeRecord(spec: EnvelopeSpec, schemas = true, extra: Partia
 
 export const ID: FieldSchema = { type: 'int32', optional: false, field: 'id' };
 
-/** Decodes one column `c` of an insert and returns its value and ColumnType. */
+/**
+ * Decodes one column `c` of an insert and returns its value and ColumnType. The record is decoded
+ * twice by one decoder: first with its schema unknown (parsed with number markers), then through
+ * the schema cache (parsed with plain numbers, read again with markers when a codec needs them);
+ * both must give the same value.
+ */
 export function decodeColumn(
   schema: Omit<FieldSchema, 'field'>,
   wire: unknown,
   options?: Partial<DecoderOptions>,
 ): { value: unknown; type: ColumnType } {
-  const d = createDecoder(options).decode(
-    envelopeRecord({ columns: [ID, { ...schema, field: 'c' }], op: 'c', after: { id: 1, c: wire } }),
-  );
-  if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
-  const col = d.event.schema.columns[1];
-  assert.equal(col?.name, 'c');
-  return { value: (d.event.row as Record<string, Value>).c, type: col.type };
+  const decoder = createDecoder(options);
+  const input = envelopeRecord({ columns: [ID, { ...schema, field: 'c' }], op: 'c', after: { id: 1, c: wire } });
+  const column = (d: Decoded) => {
+    if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
+    const col = d.event.schema.columns[1];
+    assert.equal(col?.name, 'c');
+    return { value: (d.event.row as Record<string, Value>).c, type: col.type };
+  };
+  const first = column(decoder.decode(input));
+  const cached = column(decoder.decode(input));
+  assert.deepEqual(cached, first, 'decoded through the schema cache');
+  return cached;
 }
 
 /** Minimal big-endian two's complement (Java BigInteger.toByteArray), base64. Independent of the decoder. */
