@@ -2,7 +2,9 @@
  * When a partition is flushed, through the real broker into PostgreSQL: a partition whose buffered
  * records reach the end of the partition is written at once (batch.flushWhenCaughtUp, the default),
  * without waiting for batch.maxAgeMs, and so is one whose fetch ends short of the end with fewer
- * records left than maxRows; with it off, records wait for their age (or rows/bytes).
+ * records left than maxRows; with it off, records wait for their age (or rows/bytes). A caught-up
+ * partition that flushed less than batch.caughtUpFlushIntervalMs ago waits out the rest, and the
+ * pipeline's timer writes it then (0 elsewhere here, so each fetch can flush).
  * maxAgeMs is 10 minutes here, so a row that lands can only have been flushed because it caught up.
  */
 import assert from 'node:assert/strict';
@@ -35,12 +37,18 @@ after(async () => {
   await dropSchema(schema);
 });
 
-async function withSink<T>(t: DebeziumTable, flushWhenCaughtUp: boolean, fn: (app: App) => Promise<T>, kafka: Record<string, unknown> = {}): Promise<T> {
+async function withSink<T>(
+  t: DebeziumTable,
+  flushWhenCaughtUp: boolean,
+  fn: (app: App) => Promise<T>,
+  kafka: Record<string, unknown> = {},
+  caughtUpFlushIntervalMs = 0,
+): Promise<T> {
   const { app } = await startSink({
     topics: [t.topic],
     groupId: `${id}-${t.spec.table}`,
     schema,
-    extra: { batch: { maxRows: 100_000, maxAgeMs: TEN_MINUTES, flushWhenCaughtUp }, kafka },
+    extra: { batch: { maxRows: 100_000, maxAgeMs: TEN_MINUTES, flushWhenCaughtUp, caughtUpFlushIntervalMs }, kafka },
   });
   try {
     return await fn(app);
@@ -88,4 +96,18 @@ test('near the end: a partition read in fetches smaller than what is left is wri
     const flushes = await flushCount(app.httpAddress()!);
     assert.ok(flushes > 2, `20 records read a fetch at a time, written in ${flushes} transactions (1 if only a caught-up fetch flushed)`);
   }, { maxBytes: 1024, maxBytesPerPartition: 1024 });
+});
+
+test('caughtUpFlushIntervalMs: records that come soon after a flush wait, and the timer writes them in one transaction', async () => {
+  const t = table('interval');
+  await createTopics(kafka, [t.topic], 1);
+  await produce(kafka, t.topic, [t.insert({ id: 0n, v: 'first' })]);
+  // 10 s: far longer than producing five records takes, far shorter than maxAgeMs (10 minutes).
+  await withSink(t, true, async (app) => {
+    await waitFor('the first record written', async () => (await count('interval')) === 1 || `${await count('interval')} rows`, 30_000);
+    for (let i = 1; i <= 5; i++) await produce(kafka, t.topic, [t.insert({ id: BigInt(i), v: `i${i}` })]);
+    await waitFor('the five later records written, with nothing produced after them', async () => (await count('interval')) === 6 || `${await count('interval')} rows`, 60_000);
+    const flushes = await flushCount(app.httpAddress()!);
+    assert.equal(flushes, 2, 'the first record at once, the five that came within the interval together');
+  }, {}, 10_000);
 });

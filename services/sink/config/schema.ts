@@ -130,6 +130,17 @@ export const batchSchema = z
           'or come so close to it that the rest could not fill maxRows, instead of waiting for maxAgeMs: low lag at low and ' +
           'moderate traffic; under a backlog batches still fill to maxRows/maxBytes',
       ),
+    caughtUpFlushIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(50)
+      .describe(
+        'Shortest time between two flushes of a caught-up partition (flushWhenCaughtUp): a partition that flushed less than this ' +
+          'ago waits out the rest, so steady traffic is written in fewer, larger transactions (less load on the target) ' +
+          'for at most this much more lag; a partition that flushed longer ago flushes at once. 0: always at once',
+      ),
     maxBytes: z
       .number()
       .int()

@@ -81,6 +81,10 @@ export class PartitionWorker {
   private seeks = 0;
   private readonly chains = new Map<string, TableTransformChain>();
   private readonly now: () => number;
+  /** When the last flush of this partition ended (null: none yet). */
+  private lastFlushAt: number | null = null;
+  /** Set while a caught-up buffer waits out batch.caughtUpFlushIntervalMs: when it is due. */
+  private flushAt: number | null = null;
 
   constructor(
     readonly topic: string,
@@ -101,6 +105,7 @@ export class PartitionWorker {
   private resetBuffer(): void {
     this.deps.telemetry.buffered(-this.buffer.events, -this.buffer.bytes);
     this.buffer = new PartitionBuffer();
+    this.flushAt = null;
   }
 
   get bufferedEvents(): number {
@@ -125,12 +130,18 @@ export class PartitionWorker {
     return this.serial(() => this.processNow(records, hooks, seeks));
   }
 
+  /** Flushes a buffer that is due by age, or a caught-up one whose wait (caughtUpFlushIntervalMs) is over. */
   flushIfDue(): Promise<void> {
+    if (!this.due()) return Promise.resolve(); // most ticks: nothing to queue behind the partition's work
     return this.serial(async () => {
-      if (this.active && this.buffer.records > 0 && this.buffer.ageMs(this.now()) >= this.deps.batch.maxAgeMs) {
-        await this.flushNow(async () => {});
-      }
+      if (this.due()) await this.flushNow(async () => {});
     });
+  }
+
+  private due(): boolean {
+    if (!this.active || this.buffer.records === 0) return false;
+    const now = this.now();
+    return this.buffer.ageMs(now) >= this.deps.batch.maxAgeMs || (this.flushAt !== null && now >= this.flushAt);
   }
 
   flush(): Promise<void> {
@@ -167,10 +178,18 @@ export class PartitionWorker {
     // waiting out maxAgeMs. Near it, what is left cannot fill the batch either (a fetch of 4 MB holds
     // ~700 wide Debezium JSON records, so at a few thousand changes a second a partition is often a
     // fetch or two behind, and it waited maxAgeMs). Under a backlog batches still fill by rows or bytes.
-    const nearHead = this.buffer.events + hooks.remaining() < batch.maxRows;
-    const due = this.buffer.ageMs(this.now()) >= batch.maxAgeMs || (batch.flushWhenCaughtUp && nearHead);
-    if (this.active && this.buffer.records > 0 && due) {
+    // A caught-up partition that flushed less than caughtUpFlushIntervalMs ago waits out the rest
+    // (the pipeline's timer flushes it, and records that come meanwhile join it): at steady traffic
+    // each fetch brings a partition a few records, and a transaction for each was most of the
+    // target's work.
+    if (!this.active || this.buffer.records === 0) return;
+    const now = this.now();
+    if (this.buffer.ageMs(now) >= batch.maxAgeMs) {
       await this.flushNow(() => hooks.heartbeat());
+    } else if (batch.flushWhenCaughtUp && this.buffer.events + hooks.remaining() < batch.maxRows) {
+      const at = this.lastFlushAt === null ? now : this.lastFlushAt + batch.caughtUpFlushIntervalMs;
+      if (at <= now) await this.flushNow(() => hooks.heartbeat());
+      else this.flushAt ??= at;
     }
   }
 
@@ -449,6 +468,7 @@ export class PartitionWorker {
         telemetry.flushed(this.topic, this.partition, nextOffset, prepared.flushes, seconds);
         this.expected = nextOffset;
         this.resetBuffer();
+        this.lastFlushAt = this.now();
         this.deps.kafka.commit(this.topic, this.partition, nextOffset);
         return;
       } catch (err) {

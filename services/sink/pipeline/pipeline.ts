@@ -29,7 +29,9 @@ export class Pipeline {
   ) {}
 
   start(): void {
-    const every = Math.max(10, Math.min(250, Math.floor(this.deps.batch.maxAgeMs / 2)));
+    // Often enough that neither maxAgeMs nor a caught-up partition's wait is overshot by much.
+    const { maxAgeMs, caughtUpFlushIntervalMs } = this.deps.batch;
+    const every = Math.max(10, Math.min(250, Math.floor(maxAgeMs / 2), Math.floor(caughtUpFlushIntervalMs / 4) || 250));
     this.timer = setInterval(() => this.flushDue(), every);
     this.timer.unref();
   }

@@ -73,7 +73,14 @@ export interface PipelineDeps {
   readonly connector: Connector;
   readonly kafka: KafkaControl;
   readonly telemetry: Telemetry;
-  readonly batch: { readonly maxRows: number; readonly maxAgeMs: number; readonly maxBytes: number; readonly flushWhenCaughtUp: boolean };
+  readonly batch: {
+    readonly maxRows: number;
+    readonly maxAgeMs: number;
+    readonly maxBytes: number;
+    readonly flushWhenCaughtUp: boolean;
+    /** Shortest time between two caught-up flushes of a partition (0: none). */
+    readonly caughtUpFlushIntervalMs: number;
+  };
   readonly retry: RetryPolicy;
   /** null: no dead-letter topic; data errors stop (or pause). */
   readonly deadLetter: DeadLetterSink | null;

@@ -18,7 +18,7 @@ function worker(flushWhenCaughtUp: boolean): { worker: PartitionWorker; written:
       return Promise.resolve();
     },
   });
-  const deps: PipelineDeps = { ...base, batch: { maxRows: 100, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp } };
+  const deps: PipelineDeps = { ...base, batch: { maxRows: 100, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp, caughtUpFlushIntervalMs: 0 } };
   return { worker: new PartitionWorker(TOPIC, 0, null, deps), written };
 }
 

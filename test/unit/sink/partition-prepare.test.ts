@@ -36,7 +36,7 @@ function setup(prepare: (records: readonly KafkaRecord[]) => Promise<void>, sign
       await prepare(rs);
     },
     telemetry,
-    batch: { maxRows: 1000, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp: false },
+    batch: { maxRows: 1000, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp: false, caughtUpFlushIntervalMs: 0 },
     retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 0 },
     deadLetter: null,
     onTableFailure: 'stop',

@@ -58,7 +58,7 @@ export function workerDeps(options: FixtureOptions): PipelineDeps {
       resume: () => undefined,
     },
     telemetry: new Telemetry(createMetrics(), pino({ level: 'silent' })),
-    batch: { maxRows: 100_000, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp: true },
+    batch: { maxRows: 100_000, maxAgeMs: 600_000, maxBytes: 1 << 30, flushWhenCaughtUp: true, caughtUpFlushIntervalMs: 0 },
     retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 0 },
     deadLetter: null,
     onTableFailure: 'stop',
