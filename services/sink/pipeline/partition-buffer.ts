@@ -7,6 +7,12 @@ export interface BufferedTable {
   readonly batch: TableBatch;
 }
 
+/** Same mode and key columns (the router hands out one Route object per table, so usually the same object). */
+function sameReduction(a: Route, b: Route): boolean {
+  if (a === b) return true;
+  return a.mode === b.mode && a.keyColumns.length === b.keyColumns.length && a.keyColumns.every((c, i) => c === b.keyColumns[i]);
+}
+
 export class PartitionBuffer {
   readonly tables = new Map<string, BufferedTable>();
   /** Change events added (before reduction). */
@@ -24,7 +30,7 @@ export class PartitionBuffer {
 
   table(route: Route): TableBatch {
     let t = this.tables.get(route.targetText);
-    if (!t || t.route.mode !== route.mode || t.route.keyColumns.join('\u0000') !== route.keyColumns.join('\u0000')) {
+    if (!t || !sameReduction(t.route, route)) {
       // A key or mode change mid-buffer (schema change) cannot share a reduction: callers flush first.
       t = { route, batch: new TableBatch(route.keyColumns, route.mode) };
       this.tables.set(route.targetText, t);
@@ -35,7 +41,7 @@ export class PartitionBuffer {
   /** True when adding rows for this route would need a different reduction than what is buffered. */
   conflicts(route: Route): boolean {
     const t = this.tables.get(route.targetText);
-    return t !== undefined && (t.route.mode !== route.mode || t.route.keyColumns.join('\u0000') !== route.keyColumns.join('\u0000'));
+    return t !== undefined && !sameReduction(t.route, route);
   }
 
   noteRecord(offset: string, nowMs: number, bytes: number): void {

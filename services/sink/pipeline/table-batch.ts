@@ -27,6 +27,7 @@ export class TableBatch {
   /** Union of the columns of the upserted rows, in first-seen order. */
   readonly columns = new Map<string, ColumnSchema>();
   maxSourceTimestampMs: number | null = null;
+  private lastColumns: readonly ColumnSchema[] | null = null;
 
   constructor(
     readonly keyColumns: readonly string[],
@@ -44,6 +45,9 @@ export class TableBatch {
   }
 
   addColumns(columns: readonly ColumnSchema[]): void {
+    // Events of one schema share their columns array: most calls add nothing new.
+    if (columns === this.lastColumns) return;
+    this.lastColumns = columns;
     for (const c of columns) if (!this.columns.has(c.name)) this.columns.set(c.name, c);
   }
 
