@@ -3,6 +3,7 @@
  * raw number text where a test needs integers beyond 2^53.
  */
 import assert from 'node:assert/strict';
+import type { ChangeEvent } from '../../../connectors/core/change-event.ts';
 import type { ColumnType } from '../../../connectors/core/column-type.ts';
 import type { Value } from '../../../connectors/core/value.ts';
 import type { Decoded, DecoderOptions, KafkaRecord } from '../../../connectors/debezium/index.ts';
@@ -166,6 +167,12 @@ export function envelopeRecord(spec: EnvelopeSpec, schemas = true, extra: Partia
 
 export const ID: FieldSchema = { type: 'int32', optional: false, field: 'id' };
 
+/** The change event of a decoded record; a skip fails the test. */
+export function eventOf(d: Decoded): ChangeEvent {
+  if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
+  return d.event;
+}
+
 /**
  * Decodes one column `c` of an insert and returns its value and ColumnType. The record is decoded
  * twice by one decoder: first with its schema unknown (parsed with number markers), then through
@@ -180,10 +187,10 @@ export function decodeColumn(
   const decoder = createDecoder(options);
   const input = envelopeRecord({ columns: [ID, { ...schema, field: 'c' }], op: 'c', after: { id: 1, c: wire } });
   const column = (d: Decoded) => {
-    if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
-    const col = d.event.schema.columns[1];
+    const e = eventOf(d);
+    const col = e.schema.columns[1];
     assert.equal(col?.name, 'c');
-    return { value: (d.event.row as Record<string, Value>).c, type: col.type };
+    return { value: (e.row as Record<string, Value>).c, type: col.type };
   };
   const first = column(decoder.decode(input));
   const cached = column(decoder.decode(input));

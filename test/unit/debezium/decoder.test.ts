@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ChangeEvent } from '../../../connectors/core/change-event.ts';
-import type { Decoded } from '../../../connectors/debezium/index.ts';
 import { createDecoder } from '../../../connectors/debezium/index.ts';
 import type { EnvelopeSpec, FieldSchema } from './build.ts';
-import { ID, envelopePayload, envelopeRecord, envelopeText, json, keyText, pgSource, raw, valueSchemaJson } from './build.ts';
+import { ID, envelopePayload, envelopeRecord, envelopeText, eventOf as event, json, keyText, pgSource, raw, valueSchemaJson } from './build.ts';
 import { record } from './sample-loader.ts';
 
 const TOPIC = 'srv.public.items';
 const NAME: FieldSchema = { type: 'string', field: 'name' };
 const spec = (after: Record<string, unknown>, columns: FieldSchema[] = [ID, NAME]): EnvelopeSpec => ({ columns, op: 'c', after });
 
-function event(d: Decoded): ChangeEvent {
-  if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
-  return d.event;
-}
 
 describe('schema cache', () => {
   test('two messages with the same schema compile it once (key and value: 2 compilations)', () => {

@@ -6,11 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ChangeEvent } from '../../../connectors/core/change-event.ts';
-import type { Decoded } from '../../../connectors/debezium/index.ts';
 import { createDecoder } from '../../../connectors/debezium/index.ts';
 import type { EnvelopeSpec, FieldSchema } from './build.ts';
-import { ID, envelopeRecord, pgSource, raw } from './build.ts';
+import { ID, envelopeRecord, eventOf as event, pgSource, raw } from './build.ts';
 
 const BIG: FieldSchema = { type: 'int64', field: 'big' };
 const DOC: FieldSchema = { type: 'struct', field: 'doc', fields: [{ type: 'double', field: 'x' }, { type: 'int64', field: 'n' }] };
@@ -19,10 +17,6 @@ const COLUMNS = [ID, BIG, DOC, NAME];
 
 const spec = (after: Record<string, unknown>, source?: Record<string, unknown>): EnvelopeSpec => ({ columns: COLUMNS, op: 'u', after: { id: 1, big: 5, doc: null, name: 'a', ...after }, source });
 
-function event(d: Decoded): ChangeEvent {
-  if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
-  return d.event;
-}
 
 describe('plain numbers through the schema cache', () => {
   test('payloads that need no exact number are not read again: the source block ts_ns beyond 2^53 is not read', () => {

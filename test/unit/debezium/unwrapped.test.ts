@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ChangeEvent } from '../../../connectors/core/change-event.ts';
 import { DecodeError, ErrorCodes } from '../../../connectors/core/errors.ts';
 import type { Decoded, DecoderOptions, KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { createDecoder } from '../../../connectors/debezium/index.ts';
 import type { FieldSchema } from './build.ts';
-import { json, raw, schemaJson } from './build.ts';
+import { eventOf as event, json, raw, schemaJson } from './build.ts';
 import { record } from './sample-loader.ts';
 
 const TOPIC = 'srv.public.items';
@@ -26,10 +25,6 @@ const keySchemaless = (id: number) => json({ id });
 
 function decode(rec: KafkaRecord, options?: Partial<DecoderOptions>): Decoded {
   return createDecoder(options).decode(rec);
-}
-function event(d: Decoded): ChangeEvent {
-  if (d.kind !== 'change') assert.fail(`skipped: ${d.reason}`);
-  return d.event;
 }
 const plain = (r: object | null) => (r === null ? null : { ...r });
 const ROW = { id: 7, name: 'seven', at: '2024-03-15T10:20:30.123456' };
