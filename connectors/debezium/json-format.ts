@@ -79,14 +79,15 @@ export class JsonFormat<S> implements ValueFormat<S> {
         const len = e.prefix.length;
         if (bytes.length <= len || bytes.compare(e.prefix, 0, len, 0, len) !== 0) continue;
         const end = closingBrace(bytes);
+        if (end <= len) break; // let the slow path find the layout or report the error
         if (exact && !e.exact) {
           e.exact = true;
           this.stats.exactSchemas++;
         }
-        const text = end > len ? bytes.toString('utf8', len, end) : '';
+        const text = bytes.toString('utf8', len, end);
         const plain = e.schema !== null && !e.exact && plainParseable(text);
-        const payload = end > len ? tryParse(text, plain) : FAILED;
-        if (payload === FAILED) break; // let the slow path find the layout or report the error
+        const payload = tryParse(text, plain);
+        if (payload === FAILED) break;
         this.stats.schemaCacheHits++;
         this.lastBytes = bytes;
         this.lastPrefix = e.prefix;

@@ -209,14 +209,10 @@ export class PartitionWorker {
     // each fetch brings a partition a few records, and a transaction for each was most of the
     // target's work.
     if (!this.active || this.buffer.records === 0) return;
-    const now = this.now();
-    if (this.buffer.ageMs(now) >= batch.maxAgeMs) {
-      await this.flushNow(() => hooks.heartbeat());
-    } else if (batch.flushWhenCaughtUp && this.buffer.events + hooks.remaining() < batch.maxRows) {
-      const at = this.lastFlushAt === null ? now : this.lastFlushAt + batch.caughtUpFlushIntervalMs;
-      if (at <= now) await this.flushNow(() => hooks.heartbeat());
-      else this.flushAt ??= at;
+    if (batch.flushWhenCaughtUp && this.buffer.events + hooks.remaining() < batch.maxRows) {
+      this.flushAt ??= this.lastFlushAt === null ? this.now() : this.lastFlushAt + batch.caughtUpFlushIntervalMs;
     }
+    if (this.due()) await this.flushNow(() => hooks.heartbeat());
   }
 
   /**
