@@ -23,8 +23,27 @@ export function unitDigits(unit: TimeUnit): number {
   return UNITS[unit].digits;
 }
 
+/**
+ * Every decoded date and timestamp passes through here (a wide row has several), so the common
+ * cases allocate nothing but the result: two- and three-digit groups come from tables, and a date's
+ * text is remembered by its day (a batch's timestamps fall on few days).
+ */
+const DIGITS2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const DATES_REMEMBERED = 4096;
+const dates = new Map<number, string>();
+
 function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+  return n < 100 ? (DIGITS2[n] as string) : String(n);
+}
+
+/** `digits` (3, 6 or 9) zero-padded digits of a fraction below 10^digits. */
+function fractionText(frac: number, digits: number): string {
+  if (digits === 3) return DIGITS3[frac] as string;
+  const low = DIGITS3[frac % 1000] as string;
+  const rest = Math.floor(frac / 1000);
+  if (digits === 6) return (DIGITS3[rest] as string) + low;
+  return (DIGITS3[Math.floor(rest / 1000)] as string) + (DIGITS3[rest % 1000] as string) + low;
 }
 
 function yearText(y: number): string {
@@ -59,8 +78,14 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 
 /** "YYYY-MM-DD" of a day count since the epoch. */
 export function formatDate(days: number): string {
-  const [y, m, d] = civilFromDays(days);
-  return `${yearText(y)}-${pad2(m)}-${pad2(d)}`;
+  let text = dates.get(days);
+  if (text === undefined) {
+    const [y, m, d] = civilFromDays(days);
+    text = `${yearText(y)}-${pad2(m)}-${pad2(d)}`;
+    if (dates.size >= DATES_REMEMBERED) dates.clear();
+    dates.set(days, text);
+  }
+  return text;
 }
 
 /** "HH:MM:SS.fff..." of a non-negative amount of `unit` (hours may exceed 23). */
@@ -71,14 +96,17 @@ function clock(amount: number, info: UnitInfo): string {
   const rest = secs - h * 3600;
   const mi = Math.floor(rest / 60);
   const s = rest - mi * 60;
-  return `${pad2(h)}:${pad2(mi)}:${pad2(s)}.${String(frac).padStart(info.digits, '0')}`;
+  return `${pad2(h)}:${pad2(mi)}:${pad2(s)}.${fractionText(frac, info.digits)}`;
 }
 
-/** Splits a signed epoch amount into whole days and the non-negative remainder within the day. */
-function splitDays(value: number | bigint, info: UnitInfo): [days: number, rest: number] {
+/** "YYYY-MM-DDTHH:MM:SS.f..." (unit's digits) of an epoch amount read as UTC wall clock. */
+export function formatTimestamp(value: number | bigint, unit: TimeUnit): string {
+  const info = UNITS[unit];
+  let days: number;
+  let rest: number;
   if (typeof value === 'number' && Number.isSafeInteger(value)) {
-    let days = Math.floor(value / info.perDay);
-    let rest = value - days * info.perDay;
+    days = Math.floor(value / info.perDay);
+    rest = value - days * info.perDay;
     if (rest < 0) {
       days--;
       rest += info.perDay;
@@ -86,22 +114,17 @@ function splitDays(value: number | bigint, info: UnitInfo): [days: number, rest:
       days++;
       rest -= info.perDay;
     }
-    return [days, rest];
+  } else {
+    const big = BigInt(value);
+    let bigDays = big / info.perDayBig;
+    let bigRest = big - bigDays * info.perDayBig;
+    if (bigRest < 0n) {
+      bigDays -= 1n;
+      bigRest += info.perDayBig;
+    }
+    days = Number(bigDays);
+    rest = Number(bigRest);
   }
-  const big = BigInt(value);
-  let days = big / info.perDayBig;
-  let rest = big - days * info.perDayBig;
-  if (rest < 0n) {
-    days -= 1n;
-    rest += info.perDayBig;
-  }
-  return [Number(days), Number(rest)];
-}
-
-/** "YYYY-MM-DDTHH:MM:SS.f..." (unit's digits) of an epoch amount read as UTC wall clock. */
-export function formatTimestamp(value: number | bigint, unit: TimeUnit): string {
-  const info = UNITS[unit];
-  const [days, rest] = splitDays(value, info);
   return `${formatDate(days)}T${clock(rest, info)}`;
 }
 
