@@ -7,8 +7,35 @@ export interface TableId {
   readonly name: string;
 }
 
+/** Texts of the interned table ids: decoders name the same few tables in every record. */
+const internedTexts = new WeakMap<TableId, string>();
+const interned = new Map<string | null, Map<string, TableId>>();
+let internedCount = 0;
+/** Past this many distinct tables, ids are made fresh (a bound on what a misbehaving source can pin). */
+const MAX_INTERNED = 100_000;
+
+/**
+ * The one frozen TableId of (namespace, name): the same object for every record of a table, so that
+ * caches downstream can compare ids by identity and tableIdText needs no concatenation.
+ */
+export function internTableId(namespace: string | null, name: string): TableId {
+  let byName = interned.get(namespace);
+  const known = byName?.get(name);
+  if (known !== undefined) return known;
+  const id: TableId = Object.freeze({ namespace, name });
+  if (internedCount >= MAX_INTERNED) return id;
+  if (byName === undefined) {
+    byName = new Map();
+    interned.set(namespace, byName);
+  }
+  byName.set(name, id);
+  internedCount++;
+  internedTexts.set(id, namespace ? `${namespace}.${name}` : name);
+  return id;
+}
+
 export function tableIdText(t: TableId): string {
-  return t.namespace ? `${t.namespace}.${t.name}` : t.name;
+  return internedTexts.get(t) ?? (t.namespace ? `${t.namespace}.${t.name}` : t.name);
 }
 
 /** Where a change came from: the Kafka record and the source database's position. */

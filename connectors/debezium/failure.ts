@@ -62,7 +62,12 @@ export function inContext<R>(context: string, fn: () => R): R {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof DecodeFailure && err.context === undefined) err.context = context;
-    throw err;
+    return withContext(err, () => context);
   }
+}
+
+/** Gives a DecodeFailure its context (unless a deeper one was set; made only now) and rethrows anything. */
+export function withContext(err: unknown, context: () => string): never {
+  if (err instanceof DecodeFailure && err.context === undefined) err.context = context();
+  throw err;
 }

@@ -6,12 +6,13 @@
  * (invalid characters become '_'), which is why `source` wins whenever it is there.
  */
 import type { TableId } from '../core/change-event.ts';
+import { internTableId } from '../core/change-event.ts';
 import { readString } from './json-text.ts';
 
 const BY_DB = new Set(['mysql', 'mariadb']);
 
 export function tableId(namespace: string | null, name: string): TableId {
-  return Object.freeze({ namespace: namespace === '' ? null : namespace, name });
+  return internTableId(namespace === '' ? null : namespace, name);
 }
 
 /** Table of a `source` block (or of unwrap metadata shaped like one); null without a table name. */

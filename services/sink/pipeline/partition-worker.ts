@@ -296,7 +296,7 @@ export class PartitionWorker {
     // fetch buffer (taken right after decode, when the decoder still knows the record's schema prefix).
     // Without a dead-letter topic nothing reads the bytes again: the position is all that is kept.
     const kept = this.deps.deadLetter ? (this.deps.retain?.(record) ?? record) : positionOf(record);
-    const chain = await this.chainFor(event.table);
+    const chain = this.chains.get(tableIdText(event.table)) ?? (await this.chainFor(event.table));
     let out: ChangeEvent[];
     try {
       out = chain.isIdentity ? [event] : await chain.apply(event);
@@ -314,7 +314,8 @@ export class PartitionWorker {
     }
     for (const e of out) {
       try {
-        const decision = await this.deps.router.route(event.table, e);
+        const router = this.deps.router;
+        const decision = router.cachedRoute(event.table, e) ?? (await router.route(event.table, e));
         if (decision.kind === 'skip') {
           telemetry.skipped(record.topic, 'unmapped-table');
           continue;

@@ -44,6 +44,12 @@ export class Router {
   private readonly mappingCache = new Map<string, TableMapping | null>();
   private readonly routeCache = new Map<string, Route>();
   private readonly pkCache = new Map<string, readonly string[]>();
+  /**
+   * The last decision per decoded table, for events that the transforms left on that table, with
+   * that key (compared by identity: decoders intern table ids and share a schema's key array), so
+   * that the common case builds no texts.
+   */
+  private readonly lastDecisions = new WeakMap<TableId, { key: readonly string[]; decision: RouteDecision }>();
 
   constructor(
     private readonly config: TablesConfig,
@@ -62,11 +68,23 @@ export class Router {
     return m;
   }
 
+  /** The decision route() made last for this table and key, if the event is still on its decoded table. */
+  cachedRoute(source: TableId, event: ChangeEvent): RouteDecision | undefined {
+    if (event.table !== source) return undefined;
+    const last = this.lastDecisions.get(source);
+    return last !== undefined && last.key === event.schema.key ? last.decision : undefined;
+  }
+
+  private remember(source: TableId, event: ChangeEvent, decision: RouteDecision): RouteDecision {
+    if (event.table === source) this.lastDecisions.set(source, { key: event.schema.key, decision });
+    return decision;
+  }
+
   /** source: the table as decoded; event: after transforms. */
   async route(source: TableId, event: ChangeEvent): Promise<RouteDecision> {
     const mapping = this.mappingFor(source);
     if (mapping === null && this.config.unmapped !== 'replicate') {
-      if (this.config.unmapped === 'skip') return { kind: 'skip' };
+      if (this.config.unmapped === 'skip') return this.remember(source, event, { kind: 'skip' });
       throw new CdcSinkError(ErrorCodes.ROUTE_UNMAPPED_TABLE, `table ${tableIdText(source)} is not in tables.map and tables.unmapped is 'fail'`, {
         kind: 'data',
         table: tableIdText(source),
@@ -82,7 +100,7 @@ export class Router {
     const eventKey = event.schema.key;
     const cacheKey = `${targetText}\u0000${eventKey.join('\u0001')}`;
     const cached = this.routeCache.get(cacheKey);
-    if (cached) return { kind: 'route', route: cached };
+    if (cached) return this.remember(source, event, { kind: 'route', route: cached });
 
     let keyColumns: readonly string[] = (!moved ? mapping?.keyColumns : undefined) ?? eventKey;
     let mode = (!moved ? mapping?.mode : undefined) ?? 'upsert';
@@ -101,7 +119,7 @@ export class Router {
     }
     const route: Route = { target, targetText, keyColumns, mode };
     this.routeCache.set(cacheKey, route);
-    return { kind: 'route', route };
+    return this.remember(source, event, { kind: 'route', route });
   }
 
   private async primaryKey(target: TargetTableRef, text: string): Promise<readonly string[]> {

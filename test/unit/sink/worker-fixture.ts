@@ -48,7 +48,7 @@ export function workerDeps(options: FixtureOptions): PipelineDeps {
       return { kind: 'change', event: event(r) } as const;
     },
     transforms: { forTable: () => Promise.resolve({ isIdentity: true, apply: (e: ChangeEvent) => Promise.resolve([e]), onError: 'fail' as const }) },
-    router: { route: () => Promise.resolve({ kind: 'route' as const, route }) },
+    router: { route: () => Promise.resolve({ kind: 'route' as const, route }), cachedRoute: () => undefined },
     schemaSync: { ensure: () => Promise.resolve({ table: route.target, columns: [{ name: 'id', dataType: 'bigint', nullable: false }], primaryKey: ['id'] }) },
     connector: { write: options.write, readOffsets: options.readOffsets ?? (() => Promise.resolve([])) },
     kafka: {
