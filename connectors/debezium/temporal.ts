@@ -125,7 +125,40 @@ export function formatTimestamp(value: number | bigint, unit: TimeUnit): string 
     days = Number(bigDays);
     rest = Number(bigRest);
   }
-  return `${formatDate(days)}T${clock(rest, info)}`;
+  const date = formatDate(days);
+  return date.length === 10 ? timestampChars(date, rest, info) : `${date}T${clock(rest, info)}`;
+}
+
+/** Character code of the decimal digit of `n` at `place` (1, 10, 100, ...). */
+function digit(n: number, place: number): number {
+  return 48 + (Math.floor(n / place) % 10);
+}
+
+/**
+ * "YYYY-MM-DDTHH:MM:SS.f..." of a 10-character date and an amount within its day, built as one flat
+ * string: concatenating the parts made a tree of small strings that the target's encoder flattened
+ * again (about half the time of the whole formatting).
+ */
+function timestampChars(d: string, amount: number, info: UnitInfo): string {
+  const secs = Math.floor(amount / info.perSecond);
+  const f = amount - secs * info.perSecond;
+  const h = Math.floor(secs / 3600);
+  const rest = secs - h * 3600;
+  const mi = Math.floor(rest / 60);
+  const s = rest - mi * 60;
+  const c = String.fromCharCode;
+  const [y1, y2, y3, y4, m1, m2, d1, d2] = [d.charCodeAt(0), d.charCodeAt(1), d.charCodeAt(2), d.charCodeAt(3), d.charCodeAt(5), d.charCodeAt(6), d.charCodeAt(8), d.charCodeAt(9)];
+  const [h1, h2, i1, i2, s1, s2] = [digit(h, 10), digit(h, 1), digit(mi, 10), digit(mi, 1), digit(s, 10), digit(s, 1)];
+  switch (info.digits) {
+    case 3:
+      return c(y1, y2, y3, y4, 45, m1, m2, 45, d1, d2, 84, h1, h2, 58, i1, i2, 58, s1, s2, 46, digit(f, 100), digit(f, 10), digit(f, 1));
+    case 6:
+      return c(y1, y2, y3, y4, 45, m1, m2, 45, d1, d2, 84, h1, h2, 58, i1, i2, 58, s1, s2, 46,
+        digit(f, 1e5), digit(f, 1e4), digit(f, 1e3), digit(f, 100), digit(f, 10), digit(f, 1));
+    default:
+      return c(y1, y2, y3, y4, 45, m1, m2, 45, d1, d2, 84, h1, h2, 58, i1, i2, 58, s1, s2, 46,
+        digit(f, 1e8), digit(f, 1e7), digit(f, 1e6), digit(f, 1e5), digit(f, 1e4), digit(f, 1e3), digit(f, 100), digit(f, 10), digit(f, 1));
+  }
 }
 
 /**
