@@ -178,21 +178,25 @@ export class PartitionWorker {
 
   private async takeAll(records: readonly KafkaRecord[], hooks: BatchHooks, seeks: number, skipBelow: bigint | null, end: bigint | undefined): Promise<void> {
     const { telemetry, batch } = this.deps;
+    // Offsets ascend within a batch: the replays are a prefix and the records past `end` a suffix.
+    const from = skipBelow === null ? 0 : indexOfOffset(records, skipBelow);
+    const to = end === undefined ? records.length : indexOfOffset(records, end);
     let replays = 0;
     let taken = 0;
-    for (const record of records) {
+    for (let i = 0; i < to; i++) {
+      const record = records[i] as KafkaRecord;
       if (++taken % RECORDS_PER_TURN === 0) {
         this.report();
         await nextTurn();
       }
       if (this.stopped || this.pausedAt !== null || this.seeks !== seeks || !hooks.isActive()) break;
-      if (end !== undefined && BigInt(record.offset) >= end) break;
-      if (skipBelow !== null && BigInt(record.offset) < skipBelow) {
+      if (i < from) {
         replays++;
         hooks.resolveOffset(record.offset);
         continue;
       }
-      await this.take(record, hooks);
+      const waiting = this.take(record, hooks);
+      if (waiting !== undefined) await waiting;
       hooks.resolveOffset(record.offset);
       if (this.buffer.events >= batch.maxRows || this.buffer.bytes >= batch.maxBytes) {
         await this.flushNow(() => hooks.heartbeat());
@@ -273,8 +277,12 @@ export class PartitionWorker {
     return c;
   }
 
-  /** Decode, transform, route and buffer one record. */
-  private async take(record: KafkaRecord, hooks: BatchHooks): Promise<void> {
+  /**
+   * Decode, transform, route and buffer one record. Returns a promise only when a step has to wait
+   * (a transform chain or route not known yet, a transform, a flush, an error's dead letter): most
+   * records are taken synchronously, without a promise and a microtask each.
+   */
+  private take(record: KafkaRecord, hooks: BatchHooks): Promise<void> | undefined {
     const { telemetry } = this.deps;
     let decoded;
     try {
@@ -282,21 +290,41 @@ export class PartitionWorker {
     } catch (err) {
       const e = err instanceof CdcSinkError ? err : new DecodeError(ErrorCodes.DECODE_BAD_ENVELOPE, errorText(err), location(record), err);
       telemetry.error('decode', e, { topic: record.topic, partition: record.partition, offset: record.offset });
-      await this.recordFailed(e, record, 'decode', null, hooks);
-      return;
+      return this.recordFailed(e, record, 'decode', null, hooks);
     }
     this.unreported.consumed++;
     if (decoded.kind === 'skip') {
       telemetry.skipped(record.topic, decoded.reason);
       this.note(record);
-      return;
+      return undefined;
     }
     const event = decoded.event;
     // Buffered entries keep their record for the dead-letter topic: a copy, not the Kafka client's
     // fetch buffer (taken right after decode, when the decoder still knows the record's schema prefix).
     // Without a dead-letter topic nothing reads the bytes again: the position is all that is kept.
     const kept = this.deps.deadLetter ? (this.deps.retain?.(record) ?? record) : positionOf(record);
-    const chain = this.chains.get(tableIdText(event.table)) ?? (await this.chainFor(event.table));
+    const chain = this.chains.get(tableIdText(event.table));
+    const decision = chain?.isIdentity === true ? this.deps.router.cachedRoute(event.table, event) : undefined;
+    if (decision === undefined || (decision.kind === 'route' && this.buffer.conflicts(decision.route))) {
+      return this.transformAndRoute(record, event, kept, hooks);
+    }
+    if (decision.kind === 'skip') {
+      telemetry.skipped(record.topic, 'unmapped-table');
+    } else {
+      try {
+        this.add(decision.route, event, kept);
+      } catch (err) {
+        return this.routeFailed(err, record, event, hooks);
+      }
+    }
+    this.note(record);
+    return undefined;
+  }
+
+  /** The general path of take() after decoding: a chain to load or run, a route to find, a flush first. */
+  private async transformAndRoute(record: KafkaRecord, event: ChangeEvent, kept: KafkaRecord, hooks: BatchHooks): Promise<void> {
+    const { telemetry } = this.deps;
+    const chain = await this.chainFor(event.table);
     let out: ChangeEvent[];
     try {
       out = chain.isIdentity ? [event] : await chain.apply(event);
@@ -314,8 +342,7 @@ export class PartitionWorker {
     }
     for (const e of out) {
       try {
-        const router = this.deps.router;
-        const decision = router.cachedRoute(event.table, e) ?? (await router.route(event.table, e));
+        const decision = await this.deps.router.route(event.table, e);
         if (decision.kind === 'skip') {
           telemetry.skipped(record.topic, 'unmapped-table');
           continue;
@@ -323,14 +350,18 @@ export class PartitionWorker {
         if (this.buffer.conflicts(decision.route)) await this.flushNow(() => hooks.heartbeat());
         this.add(decision.route, e, kept);
       } catch (err) {
-        const ce = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, errorText(err), { kind: 'fatal', cause: err });
-        telemetry.error('route', ce, { topic: record.topic, partition: record.partition, offset: record.offset });
         // Events of this record already buffered stay: the record's other rows are written.
-        await this.recordFailed(ce, record, 'route', tableIdText(e.table), hooks);
+        await this.routeFailed(err, record, e, hooks);
         return;
       }
     }
     this.note(record);
+  }
+
+  private routeFailed(err: unknown, record: KafkaRecord, event: ChangeEvent, hooks: BatchHooks): Promise<void> {
+    const ce = err instanceof CdcSinkError ? err : new CdcSinkError(ErrorCodes.INTERNAL, errorText(err), { kind: 'fatal', cause: err });
+    this.deps.telemetry.error('route', ce, { topic: record.topic, partition: record.partition, offset: record.offset });
+    return this.recordFailed(ce, record, 'route', tableIdText(event.table), hooks);
   }
 
   private add(route: Route, event: ChangeEvent, record: KafkaRecord): void {
@@ -570,6 +601,18 @@ export class PartitionWorker {
     this.seeks++;
     if (stored) this.deps.kafka.seek(this.topic, this.partition, stored.nextOffset);
   }
+}
+
+/** Index of the first record at or above `offset` (records ascend by offset), or records.length. */
+function indexOfOffset(records: readonly KafkaRecord[], offset: bigint): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (BigInt((records[mid] as KafkaRecord).offset) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The record without its bytes (what an error names), so that it pins no fetch response. */
