@@ -7,14 +7,22 @@
  * collector's share that of the benchmark, not of the decoder.
  *
  *   npx tsx bench/decode-micro.ts [--records 10000] [--passes 10] [--rounds 3] [--only PHASE]
+ *   npx tsx bench/decode-micro.ts --alloc [--passes 5]
+ *
+ * --alloc prints, instead of times, the bytes the decoder allocates per record by function (V8's
+ * sampling heap profiler, counting objects the garbage collector already freed): what the collector
+ * has to deal with, which a CPU profile shows only as its own line.
  */
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { createDecoder } from '../connectors/debezium/index.ts';
 import type { KafkaRecord } from '../connectors/debezium/index.ts';
 import { protectLargeNumbers } from '../connectors/debezium/json-text.ts';
 import { Workload } from './workload.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string' }, passes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string' }, passes: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' }, alloc: { type: 'boolean' } },
+});
 const RECORDS = Number(values.records ?? 10_000);
 const PASSES = Number(values.passes ?? 10);
 const ROUNDS = Number(values.rounds ?? 3);
@@ -61,7 +69,37 @@ const phases: Record<string, () => void> = {
   },
 };
 
-for (let round = 0; round < ROUNDS; round++) {
+interface SampledNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly selfSize: number;
+  readonly children: readonly SampledNode[];
+}
+
+/** Bytes allocated per record by function (file and name), over PASSES passes of decoder.decode. */
+async function allocations(): Promise<void> {
+  for (const r of records) sink += decoder.decode(r).kind.length; // compile schemas and warm up first
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let pass = 0; pass < PASSES; pass++) for (const r of records) sink += decoder.decode(r).kind.length;
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  const bySite = new Map<string, number>();
+  let total = 0;
+  const walk = (n: SampledNode) => {
+    total += n.selfSize;
+    const site = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}`;
+    bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
+    n.children.forEach(walk);
+  };
+  walk(profile.head);
+  const perRecord = (bytes: number) => (bytes / PASSES / records.length).toFixed(0).padStart(6);
+  console.log(`${perRecord(total)} bytes allocated per record in all`);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${perRecord(bytes)}  ${site}`);
+}
+
+if (values.alloc === true) await allocations();
+for (let round = 0; round < (values.alloc === true ? 0 : ROUNDS); round++) {
   const line: string[] = [];
   for (const [name, run] of Object.entries(phases)) {
     if (values.only !== undefined && values.only !== name) continue;
