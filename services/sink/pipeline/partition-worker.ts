@@ -49,22 +49,26 @@ export class PipelineStopError extends CdcSinkError {
   }
 }
 
-function keyRowFor(event: ChangeEvent, keyColumns: readonly string[]): Row | null {
-  const sources = event.op === 'delete' ? [event.key, event.before] : [event.row, event.key];
+function present(row: Row | null, column: string): Value | undefined {
+  const v = row?.[column];
+  return v !== undefined && v !== null && !isUnchanged(v) ? v : undefined;
+}
+
+/** Key values of a delete: from the message key, else from the before image; null when one is missing. */
+function deleteKeyRow(event: ChangeEvent, keyColumns: readonly string[]): Row | null {
   const out = newRow();
   for (const c of keyColumns) {
-    let v: Value | undefined;
-    for (const s of sources) {
-      const x = s?.[c];
-      if (x !== undefined && x !== null && !isUnchanged(x)) {
-        v = x;
-        break;
-      }
-    }
+    const v = present(event.key, c) ?? present(event.before, c);
     if (v === undefined) return null;
     out[c] = v;
   }
   return out;
+}
+
+/** Whether an upsert has every key column (in its row, else in its message key); allocates nothing. */
+function upsertHasKey(event: ChangeEvent, keyColumns: readonly string[]): boolean {
+  for (const c of keyColumns) if (present(event.row, c) === undefined && present(event.key, c) === undefined) return false;
+  return true;
 }
 
 export class PartitionWorker {
@@ -371,7 +375,7 @@ export class PartitionWorker {
       batch.addTruncate();
     } else if (event.op === 'upsert') {
       if (event.row === null) throw new CdcSinkError(ErrorCodes.DECODE_BAD_ENVELOPE, `upsert for ${route.targetText} has no row`, { kind: 'data', location: location(record) });
-      if (route.mode === 'upsert' && keyRowFor(event, route.keyColumns) === null) {
+      if (route.mode === 'upsert' && !upsertHasKey(event, route.keyColumns)) {
         throw new CdcSinkError(ErrorCodes.ROUTE_NO_KEY, `upsert for ${route.targetText} lacks a value for key column(s) ${route.keyColumns.join(', ')}`, {
           kind: 'data',
           location: location(record),
@@ -382,7 +386,7 @@ export class PartitionWorker {
       batch.addUpsert(event.row, record);
     } else {
       if (route.mode === 'upsert') {
-        const keyRow = keyRowFor(event, route.keyColumns);
+        const keyRow = deleteKeyRow(event, route.keyColumns);
         if (keyRow === null) {
           throw new CdcSinkError(ErrorCodes.ROUTE_NO_KEY, `delete for ${route.targetText} lacks a value for key column(s) ${route.keyColumns.join(', ')}`, {
             kind: 'data',
