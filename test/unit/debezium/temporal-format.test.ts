@@ -7,20 +7,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDate, formatTime, formatTimestamp } from '../../../connectors/debezium/temporal.ts';
+import { Rng } from '../../infra/e2e/random.ts';
 
 const MIN_MS = -62135596800000; // 0001-01-01T00:00:00.000Z
 const MAX_MS = 253402300799999; // 9999-12-31T23:59:59.999Z
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Date's ISO text without the zone, and `extra` more fraction digits. */
 function reference(ms: number, extra: string): string {
@@ -28,11 +18,11 @@ function reference(ms: number, extra: string): string {
 }
 
 test('millisecond, microsecond and nanosecond timestamps match Date over years 1-9999, both signs', () => {
-  const next = random(7);
+  const rng = new Rng(7);
   for (let i = 0; i < 20_000; i++) {
-    const ms = MIN_MS + Math.floor(next() * (MAX_MS - MIN_MS + 1));
-    const micros = Math.floor(next() * 1000);
-    const nanos = Math.floor(next() * 1_000_000);
+    const ms = rng.int(MIN_MS, MAX_MS);
+    const micros = rng.int(0, 999);
+    const nanos = rng.int(0, 999_999);
     assert.equal(formatTimestamp(ms, 'ms'), reference(ms, ''));
     const us = BigInt(ms) * 1000n + BigInt(micros);
     const usValue = Number.isSafeInteger(Number(us)) ? Number(us) : us;
