@@ -33,7 +33,10 @@ export class LagProducer {
   /** `topics[i]` is the topic of records with `table` i. */
   constructor(brokers: readonly string[], topics: readonly string[]) {
     const source = join(REPO_ROOT, 'bench', 'producer', 'FrameProducer.java');
-    this.child = spawn(JAVA, ['-Xmx512m', '-cp', `${KAFKA_LIBS}/*`, source, brokers.join(','), ...topics], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // 1 GB: with 512 MB the producer ran out of heap at 24,000 changes/s once the broker took produce
+    // requests slower than that and its 256 MB buffer filled (probably with 512 KB batches, which G1
+    // allocates as humongous objects at that heap size: not dug into), and the lag run ended with it.
+    this.child = spawn(JAVA, ['-Xmx1g', '-cp', `${KAFKA_LIBS}/*`, source, brokers.join(','), ...topics], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-8000);
     });
