@@ -187,24 +187,32 @@ export class PartitionWorker {
     const to = end === undefined ? records.length : indexOfOffset(records, end);
     let replays = 0;
     let taken = 0;
+    // Whether the batch is still the partition's can only change while this loop awaits something:
+    // kafkajs is asked again after each wait, not per record (its answer builds a string per call).
+    let active = hooks.isActive();
     for (let i = 0; i < to; i++) {
       const record = records[i] as KafkaRecord;
       if (++taken % RECORDS_PER_TURN === 0) {
         this.report();
         await nextTurn();
+        active = hooks.isActive();
       }
-      if (this.stopped || this.pausedAt !== null || this.seeks !== seeks || !hooks.isActive()) break;
+      if (this.stopped || this.pausedAt !== null || this.seeks !== seeks || !active) break;
       if (i < from) {
         replays++;
         hooks.resolveOffset(record.offset);
         continue;
       }
       const waiting = this.take(record, hooks);
-      if (waiting !== undefined) await waiting;
+      if (waiting !== undefined) {
+        await waiting;
+        active = hooks.isActive();
+      }
       hooks.resolveOffset(record.offset);
       if (this.buffer.events >= batch.maxRows || this.buffer.bytes >= batch.maxBytes) {
         await this.flushNow(() => hooks.heartbeat());
         await hooks.heartbeat();
+        active = hooks.isActive();
       }
     }
     if (replays > 0) telemetry.skipped(this.topic, 'already-applied', replays);
