@@ -2,7 +2,10 @@
  * Summarizes a V8 .cpuprofile (node --cpu-prof): self time per function and inclusive time per
  * source file, so a profile can be read without a browser.
  *
- *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top]
+ *   npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [from-s to-s]
+ *
+ * With from-s and to-s, only the samples taken that many seconds after the profile started count
+ * (e.g. the first 30 s of a lag run against the rest).
  */
 import { readFileSync } from 'node:fs';
 
@@ -31,12 +34,24 @@ function fileOf(n: ProfileNode): string {
   return url.replace(/^file:\/\//, '').replace(/^.*\/main\//, '');
 }
 
-export function summarizeProfile(profile: Profile, top = 25): string {
+/** Seconds since the profile started, as [from, to). */
+export interface ProfileWindow {
+  readonly fromS: number;
+  readonly toS: number;
+}
+
+export function summarizeProfile(profile: Profile, top = 25, window?: ProfileWindow): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let atUs = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    atUs += us;
+    if (window !== undefined && (atUs < window.fromS * 1e6 || atUs >= window.toS * 1e6)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + us);
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const selfByFn = new Map<string, number>();
   const inclByFile = new Map<string, number>();
@@ -63,9 +78,11 @@ export function summarizeProfile(profile: Profile, top = 25): string {
 if (process.argv[1]?.endsWith('profile-summary.ts')) {
   const file = process.argv[2];
   if (!file) {
-    process.stderr.write('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top]\n');
+    process.stderr.write('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [from-s to-s]\n');
     process.exitCode = 2;
   } else {
-    process.stdout.write(`${summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25))}\n`);
+    const [from, to] = [process.argv[4], process.argv[5]];
+    const window = from !== undefined && to !== undefined ? { fromS: Number(from), toS: Number(to) } : undefined;
+    process.stdout.write(`${summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25), window)}\n`);
   }
 }
