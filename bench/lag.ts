@@ -131,6 +131,9 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   const producer = new LagProducer(KAFKA_BROKERS, workload.topics);
   try {
     await sleep(3000); // let cdc-sink join the group before the clock starts
+    // The producer runs from source: javac and the JVM start take ~2 s on an idle machine, longer
+    // while cdc-sink starts beside it. Records stamped before it can send would count that as lag.
+    await producer.flush();
     poller = new LagPoller({ kind, space: SPACE, tables: workload.tables.map((t) => t.name), startUs: nowUs() });
     log(`  ${kind} ${loadPercent}%: producing ${Math.round(rate)} changes/s for ${WARMUP_S} s warm-up + ${opts.lagMinutes} min`);
     const started = performance.now();
