@@ -12,11 +12,8 @@ import { UNCHANGED } from '../../../connectors/core/value.ts';
 import type { WriteBatch } from '../../../connectors/contract.ts';
 import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { PartitionWorker, PipelineStopError } from '../../../services/sink/pipeline/partition-worker.ts';
-import type { Route } from '../../../services/sink/pipeline/router.ts';
 import type { PipelineDeps } from '../../../services/sink/pipeline/stages.ts';
-import { TOPIC, activeHooks, event, records, workerDeps } from './worker-fixture.ts';
-
-const route: Route = { target: { schema: 'public', name: 'items' }, targetText: 'public.items', keyColumns: ['id'], mode: 'upsert' };
+import { TOPIC, activeHooks, event, fixtureRouter, records, workerDeps } from './worker-fixture.ts';
 
 /** Offsets 1..n: `special` gives the events of some offsets; the rest are upserts of { id: offset }. */
 function depsWith(special: Record<number, (base: ChangeEvent) => ChangeEvent>, remembered: boolean, writes: WriteBatch[]): PipelineDeps {
@@ -31,7 +28,7 @@ function depsWith(special: Record<number, (base: ChangeEvent) => ChangeEvent>, r
     const make = special[Number(r.offset)];
     return { kind: 'change' as const, event: make ? make(base) : base };
   };
-  const router = { route: () => Promise.resolve({ kind: 'route' as const, route }), cachedRoute: () => (remembered ? { kind: 'route' as const, route } : undefined) };
+  const router = fixtureRouter(remembered);
   return { ...deps, decode, router } as unknown as PipelineDeps;
 }
 

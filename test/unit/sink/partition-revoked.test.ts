@@ -9,11 +9,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import { PartitionWorker, RECORDS_PER_TURN } from '../../../services/sink/pipeline/partition-worker.ts';
-import type { Route } from '../../../services/sink/pipeline/router.ts';
 import type { BatchHooks, PipelineDeps } from '../../../services/sink/pipeline/stages.ts';
-import { TOPIC, activeHooks, records, workerDeps } from './worker-fixture.ts';
-
-const route: Route = { target: { schema: 'public', name: 'items' }, targetText: 'public.items', keyColumns: ['id'], mode: 'upsert' };
+import { TOPIC, activeHooks, fixtureRouter, records, workerDeps } from './worker-fixture.ts';
 
 function setup(remembered: boolean, maxRows: number, onWrite: () => void) {
   const decoded: string[] = [];
@@ -24,7 +21,7 @@ function setup(remembered: boolean, maxRows: number, onWrite: () => void) {
     },
     onDecode: (r: KafkaRecord) => void decoded.push(r.offset),
   });
-  const router = { route: () => Promise.resolve({ kind: 'route' as const, route }), cachedRoute: () => (remembered ? { kind: 'route' as const, route } : undefined) };
+  const router = fixtureRouter(remembered);
   const all = { ...deps, router, batch: { ...deps.batch, maxRows } } as unknown as PipelineDeps;
   return { deps: all, decoded };
 }

@@ -12,6 +12,15 @@ export const TOPIC = 'srv.public.items';
 const table = { namespace: 'public', name: 'items' };
 const route: Route = { target: { schema: 'public', name: 'items' }, targetText: 'public.items', keyColumns: ['id'], mode: 'upsert' };
 
+/**
+ * The router of the fixture's one table: every event goes to `route`. With `remembered`, the route is
+ * also answered synchronously (cachedRoute), so the worker takes records on its synchronous path.
+ */
+export function fixtureRouter(remembered: boolean) {
+  const decision = { kind: 'route' as const, route };
+  return { route: () => Promise.resolve(decision), cachedRoute: () => (remembered ? decision : undefined) };
+}
+
 export function records(from: number, to: number): KafkaRecord[] {
   const out: KafkaRecord[] = [];
   for (let o = from; o <= to; o++) out.push({ topic: TOPIC, partition: 0, offset: String(o), timestamp: '0', key: null, value: Buffer.from(String(o)) });
@@ -48,7 +57,7 @@ export function workerDeps(options: FixtureOptions): PipelineDeps {
       return { kind: 'change', event: event(r) } as const;
     },
     transforms: { forTable: () => Promise.resolve({ isIdentity: true, apply: (e: ChangeEvent) => Promise.resolve([e]), onError: 'fail' as const }) },
-    router: { route: () => Promise.resolve({ kind: 'route' as const, route }), cachedRoute: () => undefined },
+    router: fixtureRouter(false),
     schemaSync: { ensure: () => Promise.resolve({ table: route.target, columns: [{ name: 'id', dataType: 'bigint', nullable: false }], primaryKey: ['id'] }) },
     connector: { write: options.write, readOffsets: options.readOffsets ?? (() => Promise.resolve([])) },
     kafka: {
