@@ -20,6 +20,7 @@ import { createPostgresDialect, type PostgresDialect } from './dialect.ts';
 import { classifyPostgresError, isConnectionBroken, postgresErrorText, sqlState } from './errors.ts';
 import type { PostgresOptions } from './options.ts';
 import { PreparedNames } from './prepared-names.ts';
+import { failUnlessMoved, NOT_MOVED_SQLSTATE } from './offsets-sql.ts';
 import { createPool, SessionPool } from './session.ts';
 
 const CODE_BY_KIND: Readonly<Record<ErrorKind, (typeof ErrorCodes)[keyof typeof ErrorCodes]>> = {
@@ -155,17 +156,16 @@ export class PostgresConnector implements Connector {
     } catch (err) {
       throw targetError('connecting to PostgreSQL to write a batch', err);
     }
+    const steps: Step[] = [{ query: { text: 'BEGIN' }, doing: 'starting a transaction' }];
+    for (const w of work) {
+      for (const s of w.statements) steps.push({ query: this.statement(s), doing: `writing ${w.rows} rows to ${w.table}`, table: w.table });
+    }
+    for (const offset of batch.offsets) steps.push(this.offsetStep(batch.groupId, offset));
+    const end = options.dryRun ? 'ROLLBACK' : 'COMMIT';
+    steps.push({ query: { text: end }, doing: options.dryRun ? 'rolling back a trial write' : 'committing the batch', end });
     let discard: Error | undefined;
     try {
-      await run(client, { text: 'BEGIN' }, 'starting a transaction');
-      for (const w of work) {
-        for (const s of w.statements) {
-          await run(client, this.statement(s), `writing ${w.rows} rows to ${w.table}`, w.table);
-        }
-      }
-      for (const offset of batch.offsets) await this.storeOffset(client, batch.groupId, offset);
-      if (options.dryRun) await run(client, { text: 'ROLLBACK' }, 'rolling back a trial write');
-      else await run(client, { text: 'COMMIT' }, 'committing the batch');
+      await (this.options.pipeline ? runPipelined(client, steps) : runInTurn(client, steps));
     } catch (err) {
       discard = await rollback(client, err);
       throw this.preparedStatementsLost(err) ?? err;
@@ -201,18 +201,19 @@ export class PostgresConnector implements Connector {
     await sessions.pool.end();
   }
 
-  private async storeOffset(client: pg.PoolClient, groupId: string, offset: PartitionOffset): Promise<void> {
+  /** A compare-and-set of a partition's offset that fails inside the transaction when another writer moved it. */
+  private offsetStep(groupId: string, offset: PartitionOffset): Step {
     const sql =
       offset.expected === null ? this.dialect.insertOffset(groupId, offset) : this.dialect.updateOffset(groupId, offset);
     const where = `${offset.topic}[${offset.partition}]`;
-    const res = await run(client, this.statement(sql), `storing the next offset ${offset.nextOffset} of ${where}`);
-    if (res.rowCount !== 1) {
-      const expected = offset.expected === null ? 'no stored offset' : `stored next offset ${offset.expected}`;
-      throw new OffsetConflictError(
+    const expected = offset.expected === null ? 'no stored offset' : `stored next offset ${offset.expected}`;
+    return {
+      query: this.statement(failUnlessMoved(sql)),
+      doing: `storing the next offset ${offset.nextOffset} of ${where}`,
+      conflict:
         `storing the next offset ${offset.nextOffset} of ${where} for group ${groupId}: expected ${expected}, ` +
-          `but another writer moved it (${this.dialect.offsetsTableName})`,
-      );
-    }
+        `but another writer moved it (${this.dialect.offsetsTableName})`,
+    };
   }
 
   private async runDdl(sessions: SessionPool, statements: readonly Sql[]): Promise<void> {
@@ -234,7 +235,7 @@ export class PostgresConnector implements Connector {
           throw targetError(`applying DDL ${s.text.slice(0, 300)}`, err, undefined, kind);
         }
       }
-      await run(client, { text: 'COMMIT' }, 'committing DDL');
+      await runInTurn(client, [{ query: { text: 'COMMIT' }, doing: 'committing DDL', end: 'COMMIT' }]);
     } catch (err) {
       discard = await rollback(client, err);
       throw targetError('applying DDL', err);
@@ -258,11 +259,68 @@ export class PostgresConnector implements Connector {
   }
 }
 
-async function run(client: pg.PoolClient, query: pg.QueryConfig, doing: string, table?: string): Promise<pg.QueryResult> {
+/** One statement of a batch's transaction, with what to say when it fails. */
+interface Step {
+  readonly query: pg.QueryConfig;
+  readonly doing: string;
+  readonly table?: string;
+  /** An offset's compare-and-set: the message of the OffsetConflictError when it moved no row. */
+  readonly conflict?: string;
+  /** The statement that ends the transaction: its answer must name it (an aborted one answers ROLLBACK). */
+  readonly end?: 'COMMIT' | 'ROLLBACK';
+}
+
+/** The error a failed step stands for: an offset that did not move is a conflict, not a data error. */
+function stepError(step: Step, err: unknown): CdcSinkError {
+  if (step.conflict !== undefined && sqlState(err) === NOT_MOVED_SQLSTATE) return new OffsetConflictError(step.conflict);
+  return targetError(step.doing, err, step.table);
+}
+
+/** A COMMIT of a transaction that had failed answers ROLLBACK without an error: never take it for a commit. */
+function checkEnd(step: Step, result: pg.QueryResult): void {
+  if (step.end !== undefined && result.command !== step.end) {
+    throw new TargetError(ErrorCodes.TARGET_RETRIABLE, `${step.doing}: the server answered ${result.command}`, {
+      kind: 'retriable',
+    });
+  }
+}
+
+/**
+ * Every step sent at once, in one write to the socket (node-postgres's pipeline mode: each statement
+ * is its own Parse/Bind/Execute/Sync, so the server runs them in order and answers each), then every
+ * answer awaited: one round trip. The explicit BEGIN holds them in one transaction across the Syncs:
+ * after a failure the server refuses the statements behind it (25P02) and turns the COMMIT into a
+ * ROLLBACK, so the first failure is the batch's error and nothing of it stays.
+ */
+async function runPipelined(client: pg.PoolClient, steps: readonly Step[]): Promise<void> {
+  // A pipelined client writes each query as it is issued; corked, they leave as one write.
+  const socket = client.connection.stream;
+  socket.cork();
+  let sent: Promise<pg.QueryResult>[];
   try {
-    return await client.query(query);
-  } catch (err) {
-    throw targetError(doing, err, table);
+    sent = steps.map((s) => client.query(s.query));
+  } finally {
+    socket.uncork();
+  }
+  const settled = await Promise.allSettled(sent);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    const outcome = settled[i]!;
+    if (outcome.status === 'rejected') throw stepError(step, outcome.reason);
+    checkEnd(step, outcome.value);
+  }
+}
+
+/** Every step in turn, each sent once the one before it has answered; the first failure stops the batch. */
+async function runInTurn(client: pg.PoolClient, steps: readonly Step[]): Promise<void> {
+  for (const step of steps) {
+    let result: pg.QueryResult;
+    try {
+      result = await client.query(step.query);
+    } catch (err) {
+      throw stepError(step, err);
+    }
+    checkEnd(step, result);
   }
 }
 

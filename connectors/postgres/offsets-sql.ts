@@ -1,7 +1,8 @@
 /**
  * The offsets table: the next Kafka offset of every (consumer group, topic, partition), written
  * in the same transaction as the rows it covers. Moves are compare-and-set: an insert that finds
- * a row, or an update that finds another value than expected, affects 0 rows and the connector
+ * a row, or an update that finds another value than expected, affects 0 rows; the connector sends
+ * them wrapped by failUnlessMoved, so such a move fails inside the transaction and the connector
  * raises OffsetConflictError (another writer moved the partition).
  */
 import type { PartitionOffset, Sql } from '../contract.ts';
@@ -47,4 +48,17 @@ export function updateOffsetSql(table: string, groupId: string, offset: Partitio
       'WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 AND next_offset = $5::bigint',
     values: [groupId, offset.topic, offset.partition, offset.nextOffset, offset.expected],
   };
+}
+
+/** SQLSTATE of the error a failUnlessMoved statement raises when it moved no row (division_by_zero). */
+export const NOT_MOVED_SQLSTATE = '22012';
+
+/**
+ * An insert or update that fails (SQLSTATE 22012) when it affects no row, instead of reporting 0
+ * rows. The statements of a batch travel in one pipeline with the COMMIT right behind them, so a
+ * row count read afterwards would come too late: the conflict must abort the transaction itself.
+ * count(*) is not a constant, so the division is evaluated at execution, never folded at planning.
+ */
+export function failUnlessMoved(sql: Sql): Sql {
+  return { text: `WITH moved AS (${sql.text} RETURNING 1) SELECT 1 / count(*) AS moved FROM moved`, values: sql.values };
 }

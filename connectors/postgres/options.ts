@@ -82,6 +82,15 @@ export const postgresOptionsSchema = z
           'them (PgBouncer in transaction mode before 1.21) the batches in flight fail as retriable and preparing stops ' +
           'by itself; 0 starts without.',
       ),
+    pipeline: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Send a batch's statements (BEGIN, the data, the offsets, COMMIT) without waiting for each answer: one " +
+          'round trip per batch instead of one per statement, which matters most for the small batches of steady ' +
+          'traffic. false sends them one at a time, for a proxy in front of the server that does not pass pipelined ' +
+          'requests through.',
+      ),
   })
   .describe('PostgreSQL target (PostgreSQL 12 or newer).');
 

@@ -46,6 +46,7 @@ export function createPool(options: PostgresOptions, logger: Logger | undefined)
     ssl: sslConfig(options.ssl),
     keepAlive: true,
     idleTimeoutMillis: 30_000,
+    pipeline: options.pipeline,
   });
   // An idle connection that dies (server restart, network) emits 'error' on the pool; without a
   // listener that would crash the process. The pool drops the client; the next use reconnects.

@@ -109,7 +109,7 @@ void describe('postgres connector: prepared statements', () => {
       const prepared = await preparedOn(conn);
       const upsert = prepared.filter((p) => p.statement.startsWith(`INSERT INTO "${SCHEMA}"."people"`));
       const del = prepared.filter((p) => p.statement.startsWith(`DELETE FROM "${SCHEMA}"."people"`));
-      const moves = prepared.filter((p) => p.statement.startsWith('UPDATE'));
+      const moves = prepared.filter((p) => p.statement.startsWith('WITH moved AS (UPDATE'));
       assert.deepEqual(upsert.map((p) => p.executions), [4], 'one upsert statement, run by all four batches');
       assert.deepEqual(del.map((p) => p.executions), [2]);
       assert.deepEqual(moves.map((p) => p.executions), [3], 'one offset move, run by the three batches after the first');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createPostgresDialect } from '../../../connectors/postgres/dialect.ts';
+import { failUnlessMoved, NOT_MOVED_SQLSTATE } from '../../../connectors/postgres/offsets-sql.ts';
 
 const dialect = createPostgresDialect({ schema: 'Sink', offsetsTable: 'cdc_sink_offsets', rowsPerStatement: 2000 });
 
@@ -46,5 +47,14 @@ void describe('postgres offsets SQL', () => {
         values: ['g', 't', 0, '9223372036854775807', '100'],
       },
     );
+  });
+
+  void test('failUnlessMoved turns a move of no row into a division by zero, keeping the values', () => {
+    const move = dialect.updateOffset('g', { topic: 't', partition: 0, nextOffset: '9', expected: '8' });
+    assert.deepEqual(failUnlessMoved(move), {
+      text: `WITH moved AS (${move.text} RETURNING 1) SELECT 1 / count(*) AS moved FROM moved`,
+      values: move.values,
+    });
+    assert.equal(NOT_MOVED_SQLSTATE, '22012');
   });
 });

@@ -18,6 +18,7 @@ void describe('postgres options', () => {
       applicationName: 'cdc-sink',
       rowsPerStatement: 2000,
       preparedStatements: 200,
+      pipeline: true,
     });
   });
 

@@ -1,0 +1,209 @@
+/**
+ * The PostgreSQL connector's batch transaction, pipelined (target.pipeline, the default) and in turn,
+ * against the real server behind a counting TCP relay: a pipelined batch is one round trip whatever
+ * its statements; a statement failing in the middle still names its table and leaves nothing, the
+ * offsets included; an offset moved by another writer fails the batch inside the transaction; and
+ * the connection serves the next batch.
+ */
+import assert from 'node:assert/strict';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import type { TableDescription, TableChanges, WriteBatch } from '../../connectors/contract.ts';
+import type { ColumnSchema } from '../../connectors/core/column-type.ts';
+import { CdcSinkError, OffsetConflictError, TargetError } from '../../connectors/core/errors.ts';
+import { newRow, type Row } from '../../connectors/core/value.ts';
+import { createPostgresConnector, type PostgresConnector } from '../../connectors/postgres/index.ts';
+import { PG_URL } from '../support/postgres.ts';
+
+const SCHEMA = 'it_pg_pipeline';
+const GROUP = 'g';
+const admin = new pg.Client({ connectionString: PG_URL });
+
+const columns: ColumnSchema[] = [
+  { name: 'id', type: { kind: 'int', bits: 32 }, optional: false },
+  { name: 'code', type: { kind: 'string' }, optional: true },
+];
+
+/**
+ * A TCP relay to the server that counts round trips: every time the client sends after the server
+ * has answered (or for the first time) is one.
+ */
+class CountingRelay {
+  roundTrips = 0;
+  private clientSpokeLast = false;
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+
+  constructor(private readonly target: URL) {
+    this.server = createServer((client) => {
+      const upstream = createConnection(Number(target.port || 5432), target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.on('data', (chunk) => {
+        if (!this.clientSpokeLast) this.roundTrips++;
+        this.clientSpokeLast = true;
+        upstream.write(chunk);
+      });
+      upstream.on('data', (chunk) => {
+        this.clientSpokeLast = false;
+        client.write(chunk);
+      });
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('the relay has no port');
+    const url = new URL(this.target.toString());
+    url.hostname = '127.0.0.1';
+    url.port = String(address.port);
+    return url.toString();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function rows(from: number, count: number, code = 'ok'): Row[] {
+  return Array.from({ length: count }, (_v, i) => Object.assign(newRow(), { id: from + i, code }));
+}
+
+function changes(d: TableDescription, upserts: Row[]): TableChanges {
+  return { table: d.table, description: d, columns, keyColumns: ['id'], mode: 'upsert', truncate: false, deletes: [], upserts };
+}
+
+function batch(tables: TableChanges[], offsets: [partition: number, next: string, expected: string | null][]): WriteBatch {
+  return {
+    groupId: GROUP,
+    tables,
+    offsets: offsets.map(([partition, nextOffset, expected]) => ({ topic: 't', partition, nextOffset, expected })),
+  };
+}
+
+async function ids(table: string): Promise<number[]> {
+  return (await admin.query<{ id: number }>(`SELECT id FROM ${SCHEMA}.${table} ORDER BY id`)).rows.map((r) => r.id);
+}
+
+async function offsets(): Promise<string[]> {
+  const res = await admin.query<{ p: number; o: string }>(
+    `SELECT kafka_partition AS p, next_offset::text AS o FROM ${SCHEMA}.cdc_sink_offsets WHERE consumer_group = $1 ORDER BY 1`,
+    [GROUP],
+  );
+  return res.rows.map((r) => `${r.p}=${r.o}`);
+}
+
+async function rejection(fn: () => Promise<unknown>): Promise<CdcSinkError> {
+  try {
+    await fn();
+  } catch (err) {
+    assert.ok(err instanceof CdcSinkError, `expected a CdcSinkError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the write to fail');
+}
+
+interface Fixture {
+  relay: CountingRelay;
+  conn: PostgresConnector;
+  a: TableDescription;
+  b: TableDescription;
+}
+
+/** Fresh tables a and b (code varchar(3)), a connector with one connection through the relay, warmed up. */
+async function fixture(pipeline: boolean): Promise<Fixture> {
+  await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await admin.query(`CREATE SCHEMA ${SCHEMA}`);
+  for (const t of ['a', 'b']) await admin.query(`CREATE TABLE ${SCHEMA}.${t} (id int PRIMARY KEY, code varchar(3))`);
+  const relay = new CountingRelay(new URL(PG_URL));
+  const conn = createPostgresConnector({ url: await relay.listen(), schema: SCHEMA, poolSize: 1, pipeline });
+  await conn.connect();
+  const a = await conn.describeTable({ schema: null, name: 'a' });
+  const b = await conn.describeTable({ schema: null, name: 'b' });
+  assert.ok(a && b);
+  // The session's setup and the first statements' Parse happen here, not in what a test counts.
+  await conn.write(batch([changes(a, rows(1, 1)), changes(b, rows(1, 1))], [[0, '1', null], [1, '1', null]]));
+  return { relay, conn, a, b };
+}
+
+async function withFixture(pipeline: boolean, fn: (f: Fixture) => Promise<void>): Promise<void> {
+  const f = await fixture(pipeline);
+  try {
+    await fn(f);
+  } finally {
+    await f.conn.close();
+    await f.relay.close();
+  }
+}
+
+before(async () => {
+  await admin.connect();
+});
+
+after(async () => {
+  await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await admin.end();
+});
+
+for (const pipeline of [true, false]) {
+  void describe(`postgres connector: the batch transaction, ${pipeline ? 'pipelined' : 'in turn'}`, () => {
+    void test(`two tables and two offsets take ${pipeline ? 'one round trip' : 'one round trip per statement (6)'}`, () =>
+      withFixture(pipeline, async ({ relay, conn, a, b }) => {
+        relay.roundTrips = 0;
+        await conn.write(batch([changes(a, rows(2, 3)), changes(b, rows(2, 2))], [[0, '4', '1'], [1, '3', '1']]));
+        // BEGIN, a's upsert, b's upsert, two offset moves, COMMIT.
+        assert.equal(relay.roundTrips, pipeline ? 1 : 6);
+        assert.deepEqual(await ids('a'), [1, 2, 3, 4]);
+        assert.deepEqual(await ids('b'), [1, 2, 3]);
+        assert.deepEqual(await offsets(), ['0=4', '1=3']);
+      }));
+
+    void test('a statement failing in the middle names its table and its cause, and nothing of the batch stays', () =>
+      withFixture(pipeline, async ({ conn, a, b }) => {
+        const err = await rejection(() =>
+          conn.write(batch([changes(a, rows(2, 3)), changes(b, rows(2, 2, 'toolong'))], [[0, '4', '1'], [1, '3', '1']])),
+        );
+        assert.ok(err instanceof TargetError, `${err.name}: ${err.message}`);
+        assert.equal(err.kind, 'data', err.message);
+        assert.equal(err.table, `${SCHEMA}.b`);
+        assert.match(err.message, new RegExp(`^writing 2 rows to ${SCHEMA}\\.b: .*too long.*\\(SQLSTATE 22001\\)`));
+        assert.deepEqual(await ids('a'), [1], "a's rows, written before the failure, are rolled back");
+        assert.deepEqual(await offsets(), ['0=1', '1=1']);
+
+        // The same connection writes the next batch.
+        await conn.write(batch([changes(a, rows(2, 3)), changes(b, rows(2, 2))], [[0, '4', '1'], [1, '3', '1']]));
+        assert.deepEqual(await ids('a'), [1, 2, 3, 4]);
+        assert.deepEqual(await offsets(), ['0=4', '1=3']);
+      }));
+
+    void test('an offset another writer moved fails the batch with OffsetConflictError, inside the transaction', () =>
+      withFixture(pipeline, async ({ conn, a, b }) => {
+        await admin.query(`UPDATE ${SCHEMA}.cdc_sink_offsets SET next_offset = 7 WHERE kafka_partition = 1`);
+        const moved = await rejection(() =>
+          conn.write(batch([changes(a, rows(2, 3)), changes(b, rows(2, 2))], [[0, '4', '1'], [1, '3', '1']])),
+        );
+        assert.ok(moved instanceof OffsetConflictError, `${moved.name}: ${moved.message}`);
+        assert.match(moved.message, /^storing the next offset 3 of t\[1\] for group g: expected stored next offset 1, but another writer moved it/);
+        assert.deepEqual(await ids('a'), [1]);
+        assert.deepEqual(await ids('b'), [1]);
+        assert.deepEqual(await offsets(), ['0=1', '1=7']);
+
+        const exists = await rejection(() => conn.write(batch([changes(a, rows(9, 1))], [[0, '5', null]])));
+        assert.ok(exists instanceof OffsetConflictError, `an insert over a stored offset: ${exists.name}: ${exists.message}`);
+        assert.match(exists.message, /expected no stored offset/);
+        assert.deepEqual(await ids('a'), [1]);
+
+        await conn.write(batch([changes(a, rows(2, 1))], [[1, '8', '7']]));
+        assert.deepEqual(await offsets(), ['0=1', '1=8']);
+        assert.deepEqual(await ids('a'), [1, 2]);
+      }));
+  });
+}
