@@ -150,19 +150,21 @@ export class PostgresConnector implements Connector {
     }));
     if (batch.offsets.length === 0 && work.every((w) => w.statements.length === 0)) return;
 
+    const steps: Step[] = [{ query: { text: 'BEGIN' }, doing: 'starting a transaction' }];
+    for (const w of work) {
+      const doing = `writing ${w.rows} rows to ${w.table}`;
+      for (const s of w.statements) steps.push({ query: this.statement(s), doing, table: w.table });
+    }
+    for (const offset of batch.offsets) steps.push(this.offsetStep(batch.groupId, offset));
+    const end = options.dryRun ? 'ROLLBACK' : 'COMMIT';
+    steps.push({ query: { text: end }, doing: options.dryRun ? 'rolling back a trial write' : 'committing the batch', end });
+
     let client: pg.PoolClient;
     try {
       client = await sessions.acquire();
     } catch (err) {
       throw targetError('connecting to PostgreSQL to write a batch', err);
     }
-    const steps: Step[] = [{ query: { text: 'BEGIN' }, doing: 'starting a transaction' }];
-    for (const w of work) {
-      for (const s of w.statements) steps.push({ query: this.statement(s), doing: `writing ${w.rows} rows to ${w.table}`, table: w.table });
-    }
-    for (const offset of batch.offsets) steps.push(this.offsetStep(batch.groupId, offset));
-    const end = options.dryRun ? 'ROLLBACK' : 'COMMIT';
-    steps.push({ query: { text: end }, doing: options.dryRun ? 'rolling back a trial write' : 'committing the batch', end });
     let discard: Error | undefined;
     try {
       await (this.options.pipeline ? runPipelined(client, steps) : runInTurn(client, steps));
