@@ -11,9 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { TableDescription, TableChanges, WriteBatch } from '../../connectors/contract.ts';
 import type { ColumnSchema } from '../../connectors/core/column-type.ts';
-import { CdcSinkError, OffsetConflictError, TargetError } from '../../connectors/core/errors.ts';
+import { OffsetConflictError, TargetError } from '../../connectors/core/errors.ts';
 import { newRow, type Row } from '../../connectors/core/value.ts';
 import { createPostgresConnector, type PostgresConnector } from '../../connectors/postgres/index.ts';
+import { rejection } from '../contract/harness.ts';
 import { PG_URL } from '../support/postgres.ts';
 
 const SCHEMA = 'it_pg_pipeline';
@@ -99,16 +100,6 @@ async function offsets(): Promise<string[]> {
     [GROUP],
   );
   return res.rows.map((r) => `${r.p}=${r.o}`);
-}
-
-async function rejection(fn: () => Promise<unknown>): Promise<CdcSinkError> {
-  try {
-    await fn();
-  } catch (err) {
-    assert.ok(err instanceof CdcSinkError, `expected a CdcSinkError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the write to fail');
 }
 
 interface Fixture {
