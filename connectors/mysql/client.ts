@@ -203,7 +203,7 @@ class MysqlConnectorImpl implements MysqlConnector {
     const conn = await this.acquire(`writing ${rows} rows`);
     const state: ConnectionState = { broken: false };
     try {
-      await writeBatchOn(conn, this.dialect, batch, state, options.dryRun ?? false);
+      await writeBatchOn(conn, this.dialect, batch, state, { dryRun: options.dryRun ?? false, together: this.options.pipeline });
     } finally {
       if (state.broken) {
         this.logger?.warn(`${this.where}: dropping a connection that broke during a write`);

@@ -9,7 +9,14 @@ import type { Dialect, PartitionOffset, Sql, TableChanges, TargetTableRef } from
 import { addColumnsSql, createTableSql, type DdlOptions } from './ddl.ts';
 import { classifyError } from './errors.ts';
 import { MYSQL_MAX_IDENTIFIER_CHARS, qualifiedName, quoteIdentifier, tableText } from './identifiers.ts';
-import { createOffsetsTableSql, insertOffsetSql, selectOffsetsSql, updateOffsetSql, type OffsetsSqlOptions } from './offsets-sql.ts';
+import {
+  createOffsetsTableSql,
+  insertOffsetSql,
+  moveOffsetInline,
+  selectOffsetsSql,
+  updateOffsetSql,
+  type OffsetsSqlOptions,
+} from './offsets-sql.ts';
 import {
   binaryCollation,
   supportsAddColumnIfNotExists,
@@ -49,6 +56,8 @@ export interface MysqlDialect extends Dialect {
   readonly rowAlias: boolean;
   /** The quoted, qualified name of the offsets table. */
   readonly offsetsTableName: string;
+  /** Most bytes of one statement's text (the connector's share of max_allowed_packet). */
+  readonly maxStatementBytes: number;
   /** db.table (unquoted, default database filled in), for messages. */
   tableText(table: TargetTableRef): string;
   /** The statements with placeholders and binds (the Dialect contract's form; for prepared statements). */
@@ -59,6 +68,11 @@ export interface MysqlDialect extends Dialect {
    * the text protocol: no server-side prepared statement per row count (write-batch.ts).
    */
   tableChangesInline(changes: TableChanges): MysqlSql[];
+  /**
+   * insertOffset (expected null) or updateOffset with the values inline, and a statement that
+   * raises unless it moved exactly one row: the offset step of a batch sent as one text.
+   */
+  moveOffsetInline(groupId: string, offset: PartitionOffset): [move: string, check: string];
 }
 
 export function createMysqlDialect(options: MysqlDialectOptions): MysqlDialect {
@@ -89,6 +103,7 @@ export function createMysqlDialect(options: MysqlDialectOptions): MysqlDialect {
     serverVersion: options.serverVersion,
     rowAlias,
     offsetsTableName,
+    maxStatementBytes: write.maxStatementBytes,
     maxBindParameters: MYSQL_MAX_BIND_PARAMETERS,
     maxIdentifierLength: MYSQL_MAX_IDENTIFIER_CHARS,
     quoteIdentifier,
@@ -104,6 +119,7 @@ export function createMysqlDialect(options: MysqlDialectOptions): MysqlDialect {
     selectOffsets: (groupId: string): Sql => selectOffsetsSql(offsets, groupId),
     insertOffset: (groupId: string, offset: PartitionOffset): Sql => insertOffsetSql(offsets, groupId, offset),
     updateOffset: (groupId: string, offset: PartitionOffset): Sql => updateOffsetSql(offsets, groupId, offset),
+    moveOffsetInline: (groupId: string, offset: PartitionOffset): [string, string] => moveOffsetInline(offsets, groupId, offset),
     classifyError: (err: unknown): ErrorKind => classifyError(err),
   };
 }

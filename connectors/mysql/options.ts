@@ -77,6 +77,16 @@ export const mysqlOptionsSchema = z
         'The server kind. auto: detected from SELECT VERSION() at connect. The upsert form depends on it: ' +
           'MySQL 8.0.20+ gets a row alias, MariaDB and older MySQL get VALUES(col).',
       ),
+    pipeline: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Send a batch's statements (START TRANSACTION, the offsets, the data, COMMIT) as one multi-statement text " +
+          '(more when they exceed 1 MiB): one round trip per batch instead of one per statement, which matters most ' +
+          'for the small batches of steady traffic. A failed batch is rolled back and run again one statement at a ' +
+          'time, so that its error names the table. false sends the statements one at a time and keeps ' +
+          'multi-statement texts off, for a proxy that does not pass them through.',
+      ),
   })
   .describe('MySQL 8 or MariaDB 10.3+ target.');
 

@@ -6,6 +6,8 @@
  * - charset utf8mb4 (utf8mb4_unicode_ci, known to MySQL 5.5.3+ and every MariaDB).
  * - flags FOUND_ROWS (mysql2's default, set explicitly): UPDATE reports matched rows, which the
  *   offset compare-and-set relies on (offsets-sql.ts).
+ * - multipleStatements only with `pipeline` (a batch goes as one multi-statement text, write-batch.ts);
+ *   every value in such a text is a literal the connector escaped itself (literal.ts).
  * - maxPreparedStatements 16: only the few fixed-shape statements are prepared (offset insert and
  *   compare-and-set, describeTable, readOffsets: about six texts); the data statements go as text
  *   with inlined literals (write-batch.ts), so the cache, and the server's statements, stay small.
@@ -134,7 +136,7 @@ export function poolOptions(options: MysqlOptions, address: ServerAddress): Pool
     bigNumberStrings: true,
     charset: 'UTF8MB4_UNICODE_CI',
     flags: ['FOUND_ROWS'],
-    multipleStatements: false,
+    multipleStatements: options.pipeline,
     maxPreparedStatements: MAX_PREPARED_STATEMENTS_PER_CONNECTION,
     resetOnRelease: false,
     queryFormat,

@@ -1,5 +1,14 @@
 /**
- * One WriteBatch in one transaction on one connection:
+ * One WriteBatch in one transaction on one connection, sent one of two ways.
+ *
+ * Together (target.pipeline, the default): the whole transaction as multi-statement texts
+ * (batch-texts.ts), one round trip for a steady-traffic batch. When a text fails, the transaction
+ * is rolled back and, unless the connection broke or the error is retriable (a deadlock, a lock
+ * wait: the caller retries those), the batch runs again in turn below: that run names the failing
+ * table and statement (or the offset that another writer moved) exactly as it always did, and a
+ * failure that does not repeat leaves the batch written by it.
+ *
+ * In turn:
  *
  *   START TRANSACTION
  *   offsets: insert (expected null) or compare-and-set update (expected given), each must affect
@@ -13,8 +22,8 @@
  * literals by the dialect (literal.ts), never as server-side prepared statements: every distinct
  * row count would be a statement of its own, with up to 65,535 placeholders, which the server keeps
  * open and mysql2 caches with one column definition per placeholder (RSS grew to 2 GB draining a
- * backlog). The offset statements have two fixed shapes and stay prepared (conn.execute).
- * A failed data statement's text (which holds row values) is removed from the driver error.
+ * backlog). The offset statements have two fixed shapes and stay prepared (conn.execute) in turn.
+ * A failed statement's text (which holds row values) is removed from the driver error.
  *
  * Any failure: ROLLBACK and a TargetError naming the table and the statement kind, with the
  * dialect's classification. `state.broken` tells the caller to destroy the connection instead of
@@ -23,6 +32,7 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { CdcSinkError, OffsetConflictError, TargetError } from '../core/errors.ts';
 import type { PartitionOffset, TableChanges, WriteBatch } from '../contract.ts';
+import { batchTexts } from './batch-texts.ts';
 import type { MysqlDialect } from './dialect.ts';
 import { driverErrorText, isConnectionBroken, targetErrorCode } from './errors.ts';
 import type { MysqlSql } from './statement.ts';
@@ -79,9 +89,9 @@ async function writeOffset(conn: PoolConnection, dialect: MysqlDialect, groupId:
 }
 
 /** mysql2 puts the statement text on its errors: with inlined values, that is row data (and megabytes). */
-function withoutStatementText(err: unknown, sql: MysqlSql): unknown {
+function withoutStatementText(err: unknown, what: string): unknown {
   if (typeof err === 'object' && err !== null && 'sql' in err) {
-    err.sql = `${statementText(sql)} (statement text not kept: it holds row values)`;
+    err.sql = `${what} (statement text not kept: it holds row values)`;
   }
   return err;
 }
@@ -93,7 +103,7 @@ async function writeTable(conn: PoolConnection, dialect: MysqlDialect, changes: 
     try {
       await conn.query(sql.text);
     } catch (err) {
-      throw wrap(dialect, `writing to ${table}: ${statementText(sql)}`, withoutStatementText(err, sql), table);
+      throw wrap(dialect, `writing to ${table}: ${statementText(sql)}`, withoutStatementText(err, statementText(sql)), table);
     }
   }
 }
@@ -107,13 +117,48 @@ async function rollback(conn: PoolConnection, state: ConnectionState): Promise<v
   }
 }
 
+export interface WriteBatchOptions {
+  /** ROLLBACK instead of COMMIT. */
+  readonly dryRun: boolean;
+  /** Send the transaction as multi-statement texts (the connection must allow them). */
+  readonly together: boolean;
+}
+
 export async function writeBatchOn(
   conn: PoolConnection,
   dialect: MysqlDialect,
   batch: WriteBatch,
   state: ConnectionState,
-  dryRun = false,
+  options: WriteBatchOptions,
 ): Promise<void> {
+  if (options.together && (await writeTogether(conn, dialect, batch, state, options.dryRun))) return;
+  await writeInTurn(conn, dialect, batch, state, options.dryRun);
+}
+
+/**
+ * The batch as multi-statement texts. True when written; false when a text failed and the
+ * transaction was rolled back, for the in-turn run to name the failure. Throws when the connection
+ * broke (nothing can be rolled back or run again on it) or the error is retriable.
+ */
+async function writeTogether(conn: PoolConnection, dialect: MysqlDialect, batch: WriteBatch, state: ConnectionState, dryRun: boolean): Promise<boolean> {
+  const texts = batchTexts(dialect, batch, dryRun);
+  try {
+    for (const text of texts) await conn.query(text);
+    return true;
+  } catch (err) {
+    const doing = `writing ${batch.tables.length} tables and ${batch.offsets.length} offsets as ${texts.length} multi-statement texts`;
+    withoutStatementText(err, doing);
+    if (isConnectionBroken(err)) {
+      state.broken = true;
+      throw wrap(dialect, doing, err);
+    }
+    await rollback(conn, state);
+    if (state.broken || dialect.classifyError(err) === 'retriable') throw wrap(dialect, doing, err);
+    return false;
+  }
+}
+
+async function writeInTurn(conn: PoolConnection, dialect: MysqlDialect, batch: WriteBatch, state: ConnectionState, dryRun: boolean): Promise<void> {
   try {
     await conn.query('START TRANSACTION');
   } catch (err) {

@@ -6,7 +6,6 @@
  * the connection serves the next batch.
  */
 import assert from 'node:assert/strict';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { TableDescription, TableChanges, WriteBatch } from '../../connectors/contract.ts';
@@ -15,6 +14,7 @@ import { OffsetConflictError, TargetError } from '../../connectors/core/errors.t
 import { newRow, type Row } from '../../connectors/core/value.ts';
 import { createPostgresConnector, type PostgresConnector } from '../../connectors/postgres/index.ts';
 import { rejection } from '../contract/harness.ts';
+import { CountingRelay } from '../support/counting-relay.ts';
 import { PG_URL } from '../support/postgres.ts';
 
 const SCHEMA = 'it_pg_pipeline';
@@ -25,54 +25,6 @@ const columns: ColumnSchema[] = [
   { name: 'id', type: { kind: 'int', bits: 32 }, optional: false },
   { name: 'code', type: { kind: 'string' }, optional: true },
 ];
-
-/**
- * A TCP relay to the server that counts round trips: every time the client sends after the server
- * has answered (or for the first time) is one.
- */
-class CountingRelay {
-  roundTrips = 0;
-  private clientSpokeLast = false;
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
-
-  constructor(private readonly target: URL) {
-    this.server = createServer((client) => {
-      const upstream = createConnection(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.on('data', (chunk) => {
-        if (!this.clientSpokeLast) this.roundTrips++;
-        this.clientSpokeLast = true;
-        upstream.write(chunk);
-      });
-      upstream.on('data', (chunk) => {
-        this.clientSpokeLast = false;
-        client.write(chunk);
-      });
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('the relay has no port');
-    const url = new URL(this.target.toString());
-    url.hostname = '127.0.0.1';
-    url.port = String(address.port);
-    return url.toString();
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 function rows(from: number, count: number, code = 'ok'): Row[] {
   return Array.from({ length: count }, (_v, i) => Object.assign(newRow(), { id: from + i, code }));
@@ -114,7 +66,7 @@ async function fixture(pipeline: boolean): Promise<Fixture> {
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   await admin.query(`CREATE SCHEMA ${SCHEMA}`);
   for (const t of ['a', 'b']) await admin.query(`CREATE TABLE ${SCHEMA}.${t} (id int PRIMARY KEY, code varchar(3))`);
-  const relay = new CountingRelay(new URL(PG_URL));
+  const relay = new CountingRelay(new URL(PG_URL), 5432);
   const conn = createPostgresConnector({ url: await relay.listen(), schema: SCHEMA, poolSize: 1, pipeline });
   await conn.connect();
   const a = await conn.describeTable({ schema: null, name: 'a' });

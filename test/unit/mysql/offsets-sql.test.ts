@@ -45,6 +45,26 @@ describe('mysql offsets SQL', () => {
     });
   });
 
+  test('inline move: the same statements with literals, then a check that raises unless one row moved', () => {
+    const check = 'SET @cdc_sink_moved = (SELECT 1 UNION ALL SELECT 1 FROM DUAL WHERE ROW_COUNT() <> 1)';
+    assert.deepEqual(mariadb().moveOffsetInline('g1', o), [
+      "UPDATE `app`.`cdc_sink_offsets` SET `next_offset` = 120, `updated_at` = UTC_TIMESTAMP(6) " +
+        "WHERE `consumer_group` = 'g1' AND `topic` = 'db.public.orders' AND `kafka_partition` = 3 AND `next_offset` = 100",
+      check,
+    ]);
+    assert.deepEqual(mariadb().moveOffsetInline("it's", { ...o, topic: 'a\\b', expected: null }), [
+      'INSERT INTO `app`.`cdc_sink_offsets` (`consumer_group`, `topic`, `kafka_partition`, `next_offset`, `updated_at`) ' +
+        "SELECT 'it\\'s', 'a\\\\b', 3, 120, UTC_TIMESTAMP(6) FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `app`.`cdc_sink_offsets` " +
+        "WHERE `consumer_group` = 'it\\'s' AND `topic` = 'a\\\\b' AND `kafka_partition` = 3)",
+      check,
+    ]);
+  });
+
+  test('inline move: offsets that are not integers are refused, never quoted', () => {
+    assert.throws(() => mariadb().moveOffsetInline('g', { ...o, nextOffset: '1; DROP TABLE x' }), /offset 1; DROP TABLE x is not an integer/);
+    assert.throws(() => mariadb().moveOffsetInline('g', { ...o, expected: '' }), /offset {2}is not an integer/);
+  });
+
   test('without a default database the offsets table is unqualified', () => {
     assert.match(mariadb({ defaultDatabase: null }).selectOffsets('g').text, /FROM `cdc_sink_offsets` WHERE/);
   });

@@ -19,6 +19,7 @@ describe('mysql options', () => {
       uuidStorage: 'char36',
       rowsPerStatement: 1000,
       flavor: 'auto',
+      pipeline: true,
     });
   });
 
@@ -76,6 +77,12 @@ describe('mysql options', () => {
     assert.equal(p.maxPreparedStatements, 16);
     assert.equal(p.ssl, undefined);
     assert.equal(p.queryFormat, queryFormat);
+  });
+
+  test('multi-statement texts are allowed only with pipeline', () => {
+    const url = 'mysql://u@h/db';
+    assert.equal(poolOptions(mysqlOptionsSchema.parse({ url }), parseMysqlUrl(url)).multipleStatements, true);
+    assert.equal(poolOptions(mysqlOptionsSchema.parse({ url, pipeline: false }), parseMysqlUrl(url)).multipleStatements, false);
   });
 
   test('queryFormat: without values the text goes as it is; with values, mysql2 format()', () => {
