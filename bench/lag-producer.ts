@@ -27,6 +27,9 @@ export class LagProducer {
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private readonly exited: Promise<number | null>;
   private stderr = '';
+  private stderrLine = '';
+  /** From the producer's `ack` lines: per 5 s of record timestamps (start ms), the longest timestamp-to-acknowledgement (ms). */
+  readonly ackDelays = new Map<number, number>();
   /** flush() calls waiting for their acknowledgement, in order (one byte 'F' each). */
   private waiting: (() => void)[] = [];
 
@@ -38,7 +41,13 @@ export class LagProducer {
     // allocates as humongous objects at that heap size: not dug into), and the lag run ended with it.
     this.child = spawn(JAVA, ['-Xmx1g', '-cp', `${KAFKA_LIBS}/*`, source, brokers.join(','), ...topics], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-8000);
+      const lines = (this.stderrLine + d.toString()).split('\n');
+      this.stderrLine = lines.pop() ?? '';
+      for (const line of lines) {
+        const ack = /^ack (\d+) (-?\d+)$/.exec(line);
+        if (ack) this.ackDelays.set(Number(ack[1]), Number(ack[2]));
+        else this.stderr = (this.stderr + line + '\n').slice(-8000);
+      }
     });
     this.child.stdout.on('data', (d: Buffer) => {
       for (let i = 0; i < d.length; i++) this.waiting.shift()?.();
@@ -53,7 +62,7 @@ export class LagProducer {
 
   /** `written` runs once the pipe has taken the bytes (or failed to). */
   private async write(frames: Buffer, written: () => void = () => undefined): Promise<void> {
-    const died = () => new Error(`the lag producer exited with code ${this.child.exitCode}: ${this.stderr}`);
+    const died = () => new Error(`the lag producer exited with code ${this.child.exitCode}: ${this.stderr}${this.stderrLine}`);
     if (this.child.exitCode !== null) throw died();
     if (!this.child.stdin.write(frames, written)) await Promise.race([new Promise<void>((r) => this.child.stdin.once('drain', () => r())), this.exited]);
     if (this.child.exitCode !== null) throw died();
@@ -100,12 +109,12 @@ export class LagProducer {
     marker.writeInt32BE(-1);
     await this.write(marker);
     await flushed;
-    if (this.child.exitCode !== null) throw new Error(`the lag producer exited with code ${this.child.exitCode}: ${this.stderr}`);
+    if (this.child.exitCode !== null) throw new Error(`the lag producer exited with code ${this.child.exitCode}: ${this.stderr}${this.stderrLine}`);
   }
 
   async close(): Promise<void> {
     this.child.stdin.end();
     const code = await this.exited;
-    if (code !== 0) throw new Error(`the lag producer exited with code ${code}: ${this.stderr}`);
+    if (code !== 0) throw new Error(`the lag producer exited with code ${code}: ${this.stderr}${this.stderrLine}`);
   }
 }

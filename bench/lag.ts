@@ -17,6 +17,7 @@ import { KAFKA_BROKERS, createTopics, deleteTopics, testKafka } from '../test/su
 import { startSink, waitDrained } from './cdc-sink-runner.ts';
 import { machineSpeed, slowdownNote } from './calibrate.ts';
 import { CpuMeter } from './cpu-share.ts';
+import { waitGroupJoined } from './group-joined.ts';
 import type { CpuShare } from './cpu-share.ts';
 import { LagPoller, POLL_MS } from './lag-poller.ts';
 import { LagProducer } from './lag-producer.ts';
@@ -56,6 +57,14 @@ export interface LagResult {
    * and where the CPU went meanwhile, to tell where a tail came from.
    */
   readonly timeline: readonly { readonly at: string; readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly cpu: CpuShare | null }[];
+  /** The same windows over the warm-up (not in the figures above): how the run started. */
+  readonly warmup: readonly { readonly samples: number; readonly p99Ms: number; readonly maxMs: number }[];
+  /**
+   * The load producer's own part of the lag: per 5 s of record timestamps (aligned to the epoch),
+   * the longest time from a record's timestamp to the broker's acknowledgement; warm-up, then the
+   * measured window's longest.
+   */
+  readonly producerAckMs: { readonly warmup: readonly number[]; readonly measuredMax: number };
   readonly drainSecondsAfterStop: number;
   readonly cpuPer1000: number;
   readonly peakRssMb: number;
@@ -130,7 +139,9 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   let poller: LagPoller | null = null;
   const producer = new LagProducer(KAFKA_BROKERS, workload.topics);
   try {
-    await sleep(3000); // let cdc-sink join the group before the clock starts
+    // The clock starts once cdc-sink holds every partition: before that, records would wait for its start.
+    const joinedS = await waitGroupJoined(kafka, groupId, workload.topics.length * PARTITIONS, 60_000);
+    log(`  cdc-sink joined its group with all ${workload.topics.length * PARTITIONS} partitions ${joinedS.toFixed(1)} s after its start`);
     // The producer runs from source: javac and the JVM start take ~2 s on an idle machine, longer
     // while cdc-sink starts beside it. Records stamped before it can send would count that as lag.
     await producer.flush();
@@ -197,6 +208,20 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       maxMs: w[w.length - 1] ?? Number.NaN,
       cpu: cpuTimeline[i] ?? null,
     }));
+    const warmup = windows(pairs, startedWall, TIMELINE_S * 1000, WARMUP_S / TIMELINE_S).map((w) => ({
+      samples: w.length,
+      p99Ms: percentile(w, 0.99),
+      maxMs: w[w.length - 1] ?? Number.NaN,
+    }));
+    const acks = [...producer.ackDelays].sort(([a], [b]) => a - b);
+    const producerAckMs = {
+      warmup: acks.filter(([at]) => at + 5000 > startedWall && at < from).map(([, ms]) => ms),
+      measuredMax: Math.max(0, ...acks.filter(([at]) => at >= from).map(([, ms]) => ms)),
+    };
+    log(
+      `  warm-up, every ${TIMELINE_S} s: p99 ${warmup.map((w) => w.p99Ms.toFixed(0)).join(' / ')} ms, max ${warmup.map((w) => w.maxMs.toFixed(0)).join(' / ')} ms; ` +
+        `the producer's longest acknowledgement ${producerAckMs.warmup.join(' / ')} ms (measured window: ${producerAckMs.measuredMax} ms)`,
+    );
     return {
       target: kind,
       loadPercent,
@@ -209,6 +234,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       maxMs: measured[measured.length - 1] ?? Number.NaN,
       p99ByMinuteMs: byMinute,
       timeline,
+      warmup,
+      producerAckMs,
       drainSecondsAfterStop,
       cpuPer1000: (usage.cpuSeconds / pool.changesSent) * 1000,
       peakRssMb: usage.hwmMb,
