@@ -146,7 +146,7 @@ async function writeTogether(conn: PoolConnection, dialect: MysqlDialect, batch:
     for (const text of texts) await conn.query(text);
     return true;
   } catch (err) {
-    const doing = `writing ${batch.tables.length} tables and ${batch.offsets.length} offsets as ${texts.length} multi-statement texts`;
+    const doing = `writing ${batch.tables.length} tables and ${batch.offsets.length} offsets as ${texts.length === 1 ? 'one multi-statement text' : `${texts.length} multi-statement texts`}`;
     withoutStatementText(err, doing);
     if (isConnectionBroken(err)) {
       state.broken = true;

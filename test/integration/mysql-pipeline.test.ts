@@ -146,6 +146,18 @@ for (const pipeline of [true, false]) {
         assert.deepEqual(await offsets(), ['0=4', '1=3']);
       }));
 
+    void test('a connection that broke fails the batch as a connection error, and the next batch gets a new one', () =>
+      withFixture(pipeline, async ({ relay, conn, a }) => {
+        relay.dropConnections();
+        const err = await rejection(() => conn.write(batch([changes(a, rows(2, 1))], [[0, '2', '1']])));
+        assert.ok(err instanceof TargetError, `${err.name}: ${err.message}`);
+        assert.equal(err.kind, 'retriable', err.message);
+        assert.deepEqual(await ids('a'), [1]);
+        await conn.write(batch([changes(a, rows(2, 1))], [[0, '2', '1']]));
+        assert.deepEqual(await ids('a'), [1, 2]);
+        assert.deepEqual(await offsets(), ['0=2', '1=1']);
+      }));
+
     void test('an offset another writer moved fails the batch with OffsetConflictError before its COMMIT', () =>
       withFixture(pipeline, async ({ conn, a, b }) => {
         await admin.query(`UPDATE ${DB}.cdc_sink_offsets SET next_offset = 7 WHERE kafka_partition = 1`);

@@ -48,6 +48,11 @@ export class CountingRelay {
     return url.toString();
   }
 
+  /** Cuts every relayed connection; new ones are still taken. */
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
