@@ -9,40 +9,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
-import type { TableDescription, TableChanges, WriteBatch } from '../../connectors/contract.ts';
-import type { ColumnSchema } from '../../connectors/core/column-type.ts';
+import type { TableDescription } from '../../connectors/contract.ts';
 import { OffsetConflictError, TargetError } from '../../connectors/core/errors.ts';
-import { newRow, type Row } from '../../connectors/core/value.ts';
 import { batchTexts } from '../../connectors/mysql/batch-texts.ts';
 import { createMysqlConnector, type MysqlConnector } from '../../connectors/mysql/index.ts';
 import { rejection } from '../contract/harness.ts';
 import { CountingRelay } from '../support/counting-relay.ts';
+import { GROUP, batch, changes, rows } from '../support/id-code-batches.ts';
 
 const BASE = (process.env.MYSQL_TEST_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/$/, '');
 const DB = 'it_my_pipeline';
-const GROUP = 'g';
 let admin: Connection;
-
-const columns: ColumnSchema[] = [
-  { name: 'id', type: { kind: 'int', bits: 32 }, optional: false },
-  { name: 'code', type: { kind: 'string' }, optional: true },
-];
-
-function rows(from: number, count: number, code = 'ok'): Row[] {
-  return Array.from({ length: count }, (_v, i) => Object.assign(newRow(), { id: from + i, code }));
-}
-
-function changes(d: TableDescription, upserts: Row[]): TableChanges {
-  return { table: d.table, description: d, columns, keyColumns: ['id'], mode: 'upsert', truncate: false, deletes: [], upserts };
-}
-
-function batch(tables: TableChanges[], offsets: [partition: number, next: string, expected: string | null][]): WriteBatch {
-  return {
-    groupId: GROUP,
-    tables,
-    offsets: offsets.map(([partition, nextOffset, expected]) => ({ topic: 't', partition, nextOffset, expected })),
-  };
-}
 
 async function ids(table: string): Promise<number[]> {
   const [r] = await admin.query<RowDataPacket[]>(`SELECT id FROM ${DB}.${table} ORDER BY id`);

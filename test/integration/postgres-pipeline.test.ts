@@ -8,39 +8,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import type { TableDescription, TableChanges, WriteBatch } from '../../connectors/contract.ts';
-import type { ColumnSchema } from '../../connectors/core/column-type.ts';
+import type { TableDescription } from '../../connectors/contract.ts';
 import { OffsetConflictError, TargetError } from '../../connectors/core/errors.ts';
-import { newRow, type Row } from '../../connectors/core/value.ts';
 import { createPostgresConnector, type PostgresConnector } from '../../connectors/postgres/index.ts';
 import { rejection } from '../contract/harness.ts';
 import { CountingRelay } from '../support/counting-relay.ts';
+import { GROUP, batch, changes, rows } from '../support/id-code-batches.ts';
 import { PG_URL } from '../support/postgres.ts';
 
 const SCHEMA = 'it_pg_pipeline';
-const GROUP = 'g';
 const admin = new pg.Client({ connectionString: PG_URL });
-
-const columns: ColumnSchema[] = [
-  { name: 'id', type: { kind: 'int', bits: 32 }, optional: false },
-  { name: 'code', type: { kind: 'string' }, optional: true },
-];
-
-function rows(from: number, count: number, code = 'ok'): Row[] {
-  return Array.from({ length: count }, (_v, i) => Object.assign(newRow(), { id: from + i, code }));
-}
-
-function changes(d: TableDescription, upserts: Row[]): TableChanges {
-  return { table: d.table, description: d, columns, keyColumns: ['id'], mode: 'upsert', truncate: false, deletes: [], upserts };
-}
-
-function batch(tables: TableChanges[], offsets: [partition: number, next: string, expected: string | null][]): WriteBatch {
-  return {
-    groupId: GROUP,
-    tables,
-    offsets: offsets.map(([partition, nextOffset, expected]) => ({ topic: 't', partition, nextOffset, expected })),
-  };
-}
 
 async function ids(table: string): Promise<number[]> {
   return (await admin.query<{ id: number }>(`SELECT id FROM ${SCHEMA}.${table} ORDER BY id`)).rows.map((r) => r.id);
