@@ -18,6 +18,7 @@ import type { Config } from './config/load.ts';
 import { redact } from './config/redact.ts';
 import { buildHttpServer } from './http/server.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
+import { WriteCoalescer } from './pipeline/write-coalescer.ts';
 import { Router } from './pipeline/router.ts';
 import { SchemaSync } from './pipeline/schema-sync.ts';
 import { backoffDelay, sleep } from './pipeline/retry.ts';
@@ -93,6 +94,11 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const router = new Router(config.tables, connector);
   const schemaSync = new SchemaSync(connector, config.tables, logger.child({ component: 'schema' }));
   const decoder = createDecoder(config.decoder);
+  const writes = new WriteCoalescer(
+    (batch) => connector.write(batch),
+    { writesInFlight: config.batch.writesInFlight, combine: config.batch.combineWrites, maxRows: config.batch.maxRows },
+    (batches) => telemetry.transaction(batches),
+  );
   const pipeline = new Pipeline(
     {
       groupId: config.kafka.groupId,
@@ -103,6 +109,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       router,
       schemaSync,
       connector,
+      write: (batch) => writes.write(batch),
       kafka: source,
       telemetry,
       batch: config.batch,

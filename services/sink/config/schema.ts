@@ -51,7 +51,7 @@ export const kafkaSchema = z
     topics: stringList().optional().describe('Topics to consume (this or topicPattern)'),
     topicPattern: z.string().optional().describe('Regular expression of topics to consume, matched when the consumer starts'),
     fromBeginning: z.boolean().default(true).describe('Where to start when neither the target nor Kafka has an offset for a partition'),
-    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('Partitions processed at once; each flush takes a connection from the target pool, so give the pool (target.poolSize; Oracle: target.poolMax) at least this many'),
+    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('Partitions processed at once; their flushes share batch.writesInFlight target transactions (combined with batch.combineWrites)'),
     prefetch: z
       .boolean()
       .default(true)
@@ -149,6 +149,25 @@ export const batchSchema = z
       .describe(
         'Flush a partition once the records it buffers reach this many bytes. With kafka.maxBytesPerPartition it bounds memory: ' +
           'about partitions x (maxBytes + maxBytesPerPartition); while the target is slow, fetching waits',
+      ),
+    combineWrites: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Write the batches of several partitions that are due together in one target transaction (as many as fit in maxRows), ' +
+          'the offsets of all of them moved in it: at steady traffic one commit instead of one per partition. A combined ' +
+          'transaction that fails is written again batch by batch, so an error stays with its own partition',
+      ),
+    writesInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        'Most target transactions of batches at once; batches due meanwhile wait and, with combineWrites, go together in the ' +
+          'next one. 1 is what a Kafka Connect sink task does: a table locked in the target holds up every partition, as ' +
+          'it would in the combined transaction anyway. Keep target.poolSize (Oracle: target.poolMax) above it',
       ),
   })
   .prefault({});

@@ -14,7 +14,7 @@ import { tableIdText } from '../../../connectors/core/change-event.ts';
 import { CdcSinkError, DecodeError, ErrorCodes, OffsetConflictError, errorText } from '../../../connectors/core/errors.ts';
 import type { Row, Value } from '../../../connectors/core/value.ts';
 import { isUnchanged, newRow } from '../../../connectors/core/value.ts';
-import type { TableChanges } from '../../../connectors/contract.ts';
+import type { TableChanges, WriteBatch } from '../../../connectors/contract.ts';
 import type { KafkaRecord } from '../../../connectors/debezium/index.ts';
 import type { TableFlush } from '../telemetry/telemetry.ts';
 import { isolateRejected } from './isolate.ts';
@@ -85,6 +85,7 @@ export class PartitionWorker {
   private seeks = 0;
   private readonly chains = new Map<string, TableTransformChain>();
   private readonly now: () => number;
+  private readonly write: (batch: WriteBatch) => Promise<void>;
   /**
    * Records consumed and events and bytes buffered, not yet counted in the metrics: counted at every
    * turn of the event loop and at the end of a batch (a prom-client call per record and event was ~2%
@@ -104,6 +105,7 @@ export class PartitionWorker {
     private readonly deps: PipelineDeps,
   ) {
     this.now = deps.now ?? Date.now;
+    this.write = deps.write ?? ((batch) => deps.connector.write(batch));
   }
 
   private note(record: KafkaRecord): void {
@@ -517,14 +519,14 @@ export class PartitionWorker {
   private async flushNow(heartbeat: () => Promise<void>): Promise<void> {
     const buf = this.buffer;
     if (buf.records === 0 || buf.nextOffset === null) return;
-    const { connector, telemetry, retry, signal, groupId } = this.deps;
+    const { telemetry, retry, signal, groupId } = this.deps;
     const nextOffset = buf.nextOffset;
     for (let attempt = 0; ; attempt++) {
       const started = this.now();
       let prepared: Awaited<ReturnType<PartitionWorker['tableChanges']>> | null = null;
       try {
         prepared = await this.tableChanges();
-        await connector.write({
+        await this.write({
           groupId,
           tables: prepared.changes,
           offsets: [{ topic: this.topic, partition: this.partition, nextOffset, expected: this.expected }],

@@ -1,6 +1,6 @@
 /** The interfaces the partition worker needs from the stages around it (wired in app.ts). */
 import type { ChangeEvent, TableId } from '../../../connectors/core/change-event.ts';
-import type { Connector } from '../../../connectors/contract.ts';
+import type { Connector, WriteBatch } from '../../../connectors/contract.ts';
 import type { CdcSinkError } from '../../../connectors/core/errors.ts';
 import type { Decoded, KafkaRecord } from '../../../connectors/debezium/index.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -71,6 +71,11 @@ export interface PipelineDeps {
   readonly router: Router;
   readonly schemaSync: SchemaSync;
   readonly connector: Connector;
+  /**
+   * How a flush's batch is written (the write coalescer: several partitions' batches in one
+   * transaction); default: connector.write. The dead-letter probes always go to the connector.
+   */
+  readonly write?: (batch: WriteBatch) => Promise<void>;
   readonly kafka: KafkaControl;
   readonly telemetry: Telemetry;
   readonly batch: {

@@ -30,9 +30,15 @@ export function createMetrics() {
     }),
     batchDuration: new Histogram({
       name: 'cdc_sink_batch_duration_seconds',
-      help: 'Duration of the target transaction that applied a batch, by table',
+      help: 'Time from the start of a flush to the commit of its batch in the target (a wait for a write slot included), by table',
       labelNames: ['table'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    batchesPerTransaction: new Histogram({
+      name: 'cdc_sink_batches_per_transaction',
+      help: 'Partition batches written in one target transaction (batch.combineWrites); its count is the transactions',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers: [registry],
     }),
     consumerLag: new Gauge({

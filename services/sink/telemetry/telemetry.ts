@@ -61,6 +61,11 @@ export class Telemetry {
     this.logger.debug({ topic, partition, nextOffset, tables, seconds }, 'batch applied');
   }
 
+  /** A target transaction of this many partition batches begins. */
+  transaction(batches: number): void {
+    this.metrics.batchesPerTransaction.observe(batches);
+  }
+
   error(stage: Stage, err: CdcSinkError | Error, context: Record<string, unknown> = {}): void {
     const code = 'code' in err && typeof err.code === 'string' ? err.code : 'UNKNOWN';
     this.metrics.errors.inc({ stage, code });
