@@ -79,7 +79,7 @@ export async function runOnce(system: SystemName, target: BenchTarget, repeat: n
   let peakRssMb: number | null = null;
   if (system === 'cdc-sink') {
     const groupId = `cdcbench-${ctx.runId}-${target.kind}-${repeat}`;
-    const sink = startSink({
+    const sink = await startSink({
       target,
       space,
       groupId,
@@ -94,6 +94,8 @@ export async function runOnce(system: SystemName, target: BenchTarget, repeat: n
         log(`  cdc-sink: ${applied}/${total} records applied, RSS ${mb(sink.sampler.last?.rssBytes ?? 0)} MB`),
       );
     } finally {
+      const tx = await sink.transactions();
+      if (tx) notes.push(`${tx.transactions} target transactions, ${(tx.batches / Math.max(1, tx.transactions)).toFixed(2)} partition batches each`);
       const usage = await sink.stop();
       cpuSeconds = usage.cpuSeconds;
       peakRssMb = usage.hwmMb;

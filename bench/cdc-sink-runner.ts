@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -39,7 +40,14 @@ export interface SinkProcess {
   readonly sampler: ProcSampler;
   readonly startedAt: number;
   output(): string;
+  /** Its target transactions and the partition batches they carried so far (from its /metrics); null when unreadable. */
+  transactions(): Promise<SinkTransactions | null>;
   stop(): Promise<{ cpuSeconds: number; hwmMb: number }>;
+}
+
+export interface SinkTransactions {
+  readonly transactions: number;
+  readonly batches: number;
 }
 
 /**
@@ -47,9 +55,10 @@ export interface SinkProcess {
  * partition is processed at once (kafka.partitionsConsumedConcurrently = the partition count, as its
  * description advises: each partition flushes on its own) with a connection each (target.poolSize:
  * with the default 4, flushes queued for connections; p99 lag at 50% load 931 vs 627 ms in 2-minute
- * runs, no change to the drain), the target, no HTTP.
+ * runs, no change to the drain), the target, and HTTP only on 127.0.0.1:metricsPort when given (for
+ * the transaction count at the end; idle until then).
  */
-export function sinkConfig(kind: TargetKind, space: string, groupId: string, topics: readonly string[], overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function sinkConfig(kind: TargetKind, space: string, groupId: string, topics: readonly string[], overrides: Readonly<Record<string, unknown>>, metricsPort?: number): Record<string, unknown> {
   const partitions = topics.length * PARTITIONS;
   const target =
     kind === 'postgres'
@@ -59,7 +68,7 @@ export function sinkConfig(kind: TargetKind, space: string, groupId: string, top
     kafka: { brokers: KAFKA_BROKERS, clientId: 'cdc-sink-bench', groupId, topics: [...topics], partitionsConsumedConcurrently: partitions },
     target,
     tables: { defaultSchema: kind === 'postgres' ? space : null },
-    http: { enabled: false },
+    http: metricsPort === undefined ? { enabled: false } : { enabled: true, host: '127.0.0.1', port: metricsPort },
     log: { level: 'warn' },
   };
   for (const [path, value] of Object.entries(overrides)) setPath(doc, path, value);
@@ -77,10 +86,31 @@ function setPath(doc: Record<string, unknown>, path: string, value: unknown): vo
   node[parts[parts.length - 1] ?? path] = value;
 }
 
-export function startSink(opts: SinkRunOptions): SinkProcess {
+/** A TCP port free on 127.0.0.1 right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The count and sum of cdc_sink_batches_per_transaction in a /metrics text. */
+export function parseTransactions(text: string): SinkTransactions | null {
+  const value = (name: string) => {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  const transactions = value('cdc_sink_batches_per_transaction_count');
+  const batches = value('cdc_sink_batches_per_transaction_sum');
+  return transactions === null || batches === null ? null : { transactions, batches };
+}
+
+export async function startSink(opts: SinkRunOptions): Promise<SinkProcess> {
   mkdirSync(opts.workDir, { recursive: true });
   const file = join(opts.workDir, 'cdc-sink.yaml');
-  writeFileSync(file, stringify(sinkConfig(opts.target.kind, opts.space, opts.groupId, opts.topics, opts.overrides)));
+  const metricsPort = await freePort();
+  writeFileSync(file, stringify(sinkConfig(opts.target.kind, opts.space, opts.groupId, opts.topics, opts.overrides, metricsPort)));
   const dockerfile = readDockerfile(REPO_ROOT);
   const nodeArgs = [...entrypointNodeFlags(dockerfile), ...(opts.nodeOptions ?? []), ...(opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.workDir}`] : [])];
   const startedAt = performance.now();
@@ -110,6 +140,14 @@ export function startSink(opts: SinkRunOptions): SinkProcess {
     sampler,
     startedAt,
     output: () => out,
+    async transactions() {
+      try {
+        const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(5000) });
+        return parseTransactions(await res.text());
+      } catch {
+        return null;
+      }
+    },
     async stop() {
       sampler.stop();
       const last = procSnapshot(pid) ?? sampler.last;

@@ -67,6 +67,9 @@ export interface LagResult {
   readonly producerAckMs: { readonly warmup: readonly number[]; readonly measuredMax: number };
   readonly drainSecondsAfterStop: number;
   readonly cpuPer1000: number;
+  /** cdc-sink's target transactions per second of production (its /metrics; null when unreadable), and the partition batches each carried. */
+  readonly transactionsPerSec: number | null;
+  readonly batchesPerTransaction: number | null;
   readonly peakRssMb: number;
   readonly checksumOk: boolean;
   /** Share of both CPUs busy while the load ran (after the warm-up), and the cores each kind of process used. */
@@ -135,7 +138,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   await createTopics(kafka, workload.topics, PARTITIONS, { 'retention.bytes': String(2 ** 30) });
   await target.prepare(SPACE, workload.tables, { updatedAtIndex: true });
   const groupId = `cdcbench-lag-${runId}-${kind}-${loadPercent}`;
-  const sink = startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions, sources: opts.sources });
+  const sink = await startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions, sources: opts.sources });
   let poller: LagPoller | null = null;
   const producer = new LagProducer(KAFKA_BROKERS, workload.topics);
   try {
@@ -194,6 +197,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     await sleep(4 * POLL_MS);
     await poller.stop();
     const pairs = poller.samples();
+    const tx = await sink.transactions();
     const usage = await sink.stop();
     const mismatches = await verify(target, SPACE, workload, pool.expectedChecksums());
     const from = startedWall + WARMUP_S * 1000;
@@ -238,6 +242,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       producerAckMs,
       drainSecondsAfterStop,
       cpuPer1000: (usage.cpuSeconds / pool.changesSent) * 1000,
+      transactionsPerSec: tx === null ? null : tx.transactions / producedSeconds,
+      batchesPerTransaction: tx === null ? null : tx.batches / Math.max(1, tx.transactions),
       peakRssMb: usage.hwmMb,
       checksumOk: mismatches.length === 0,
       machineBusy: cpuShare?.machineBusy ?? Number.NaN,
@@ -278,7 +284,7 @@ export async function runLag(opts: BenchOptions, runId: string, workDir: string,
       log(`lag ${kind} at ${load}% of ${Math.round(rate100)} changes/s`);
       const r = await lagRun(opts, kind, load, rate100, runId, workDir, log, calibrationMs);
       results.push(r);
-      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; machine ${(r.machineBusy * 100).toFixed(0)}% busy (cores: ${Object.entries(r.coresByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}); checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
+      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; machine ${(r.machineBusy * 100).toFixed(0)}% busy (cores: ${Object.entries(r.coresByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}); ${r.transactionsPerSec === null ? '' : `${r.transactionsPerSec.toFixed(0)} target transactions/s of ${r.batchesPerTransaction?.toFixed(2)} partition batches; `}checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
     }
   }
   const lines = [
