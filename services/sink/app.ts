@@ -18,7 +18,7 @@ import type { Config } from './config/load.ts';
 import { redact } from './config/redact.ts';
 import { buildHttpServer } from './http/server.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
-import { WriteCoalescer } from './pipeline/write-coalescer.ts';
+import { flushWriter } from './pipeline/write-coalescer.ts';
 import { Router } from './pipeline/router.ts';
 import { SchemaSync } from './pipeline/schema-sync.ts';
 import { backoffDelay, sleep } from './pipeline/retry.ts';
@@ -94,11 +94,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const router = new Router(config.tables, connector);
   const schemaSync = new SchemaSync(connector, config.tables, logger.child({ component: 'schema' }));
   const decoder = createDecoder(config.decoder);
-  const writes = new WriteCoalescer(
-    (batch) => connector.write(batch),
-    { writesInFlight: config.batch.writesInFlight, combine: config.batch.combineWrites, maxRows: config.batch.maxRows },
-    (batches) => telemetry.transaction(batches),
-  );
+  const write = flushWriter(connector, config.batch, telemetry);
   const pipeline = new Pipeline(
     {
       groupId: config.kafka.groupId,
@@ -109,7 +105,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       router,
       schemaSync,
       connector,
-      write: (batch) => writes.write(batch),
+      write,
       kafka: source,
       telemetry,
       batch: config.batch,

@@ -15,11 +15,11 @@
  * exactly as if the batches had never met. Other retriable errors (a lost connection, a deadlock)
  * are handed to every batch of the transaction: each partition retries on its own.
  */
-import type { WriteBatch } from '../../../connectors/contract.ts';
+import type { Connector, WriteBatch } from '../../../connectors/contract.ts';
 import { CdcSinkError, OffsetConflictError } from '../../../connectors/core/errors.ts';
 
 export interface CoalescerLimits {
-  /** Most transactions at once (>= 1). */
+  /** Most transactions at once (>= 1; Infinity: no limit but the target pool's). */
   readonly writesInFlight: number;
   /** False: every batch is a transaction of its own (still at most writesInFlight at once). */
   readonly combine: boolean;
@@ -142,4 +142,28 @@ export class WriteCoalescer {
     }
     w.resolve();
   }
+}
+
+/**
+ * How the pipeline writes a flush's batch (batch.combineWrites, batch.writesInFlight): through a
+ * coalescer, or straight to the connector when neither asks for one. Every transaction is counted
+ * (cdc_sink_batches_per_transaction).
+ */
+export function flushWriter(
+  connector: Pick<Connector, 'write'>,
+  batch: { readonly combineWrites: boolean; readonly writesInFlight: number | null; readonly maxRows: number },
+  telemetry: { transaction(batches: number): void },
+): (batch: WriteBatch) => Promise<void> {
+  if (!batch.combineWrites && batch.writesInFlight === null) {
+    return (b) => {
+      telemetry.transaction(1);
+      return connector.write(b);
+    };
+  }
+  const coalescer = new WriteCoalescer(
+    (b) => connector.write(b),
+    { writesInFlight: batch.writesInFlight ?? Number.POSITIVE_INFINITY, combine: batch.combineWrites, maxRows: batch.maxRows },
+    (batches) => telemetry.transaction(batches),
+  );
+  return (b) => coalescer.write(b);
 }

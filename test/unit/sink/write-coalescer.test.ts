@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import type { WriteBatch } from '../../../connectors/contract.ts';
 import { CdcSinkError, ErrorCodes, OffsetConflictError, TargetError } from '../../../connectors/core/errors.ts';
 import { newRow } from '../../../connectors/core/value.ts';
-import { WriteCoalescer, combineBatches, type CoalescerLimits } from '../../../services/sink/pipeline/write-coalescer.ts';
+import { WriteCoalescer, combineBatches, flushWriter, type CoalescerLimits } from '../../../services/sink/pipeline/write-coalescer.ts';
 
 /** A batch of partition p with `rows` upserts into table "t<p>". */
 function batchOf(p: number, rows = 1, groupId = 'g'): WriteBatch {
@@ -182,6 +182,26 @@ describe('write coalescer', () => {
     writer.autoCommit = true;
     assert.deepEqual(await settled([c.write(batchOf(0)), c.write(batchOf(1))]), ['ok', 'ok']);
     assert.deepEqual(writer.shapes, [[0, 1], [0, 1]]);
+  });
+
+  test('flushWriter: without combineWrites and writesInFlight every batch goes straight to the connector; with them, through the coalescer', async () => {
+    const settings = (combineWrites: boolean, writesInFlight: number | null) => ({ combineWrites, writesInFlight, maxRows: 100 });
+    for (const [combine, inFlight, shapes, counted] of [
+      [false, null, [[0], [1], [2]], [1, 1, 1]],
+      [true, null, [[0, 1, 2]], [3]],
+      [false, 1, [[0], [1], [2]], [1, 1, 1]],
+    ] as const) {
+      const writer = new Writer();
+      writer.autoCommit = true;
+      const transactions: number[] = [];
+      const write = flushWriter(writer, settings(combine, inFlight), { transaction: (n) => transactions.push(n) });
+      const results = [0, 1, 2].map((p) => write(batchOf(p)));
+      // Straight to the connector means before any turn of the event loop; a coalescer waits for one.
+      assert.equal(writer.transactions.length, combine || inFlight !== null ? 0 : 3, `combine ${combine}, writesInFlight ${inFlight}`);
+      assert.deepEqual(await settled(results), ['ok', 'ok', 'ok']);
+      assert.deepEqual(writer.shapes, shapes);
+      assert.deepEqual(transactions, counted);
+    }
   });
 
   test('combineBatches keeps every table and offset in order; writesInFlight below 1 is refused', () => {
