@@ -14,6 +14,10 @@
  * one, so that a rejected row or a moved offset (OffsetConflictError) stays with its own partition,
  * exactly as if the batches had never met. Other retriable errors (a lost connection, a deadlock)
  * are handed to every batch of the transaction: each partition retries on its own.
+ *
+ * Off by default (batch.combineWrites): on a local MariaDB it cut the commits 4-5x but not the lag,
+ * and slowed drains and catch-ups, since one transaction runs on one database thread (BENCHMARKS.md,
+ * ninth session). It is for targets whose commits are expensive.
  */
 import type { Connector, WriteBatch } from '../../../connectors/contract.ts';
 import { CdcSinkError, OffsetConflictError } from '../../../connectors/core/errors.ts';
