@@ -169,7 +169,7 @@ export const batchSchema = z
       .default(null)
       .describe(
         'Most target transactions of batches at once; batches due meanwhile wait and, with combineWrites, go together in the ' +
-          'next one (1: one writer, as a Kafka Connect sink task; measured here: a MariaDB drain 15-25% slower). null: as many ' +
+          'next one (1: one writer, as a Kafka Connect sink task; measured here: a MariaDB drain 16-24% slower). null: as many ' +
           'as the target pool has connections (target.poolSize; Oracle: target.poolMax)',
       ),
   })
