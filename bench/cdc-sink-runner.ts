@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { KAFKA_BROKERS } from '../test/support/kafka.ts';
+import { unusedPort } from '../test/support/ports.ts';
 import { entrypointNodeFlags, readDockerfile, runtimeEnv } from './image.ts';
 import { ProcSampler, procSnapshot } from './procstat.ts';
 import { mb, sleep } from './result.ts';
@@ -86,15 +86,6 @@ function setPath(doc: Record<string, unknown>, path: string, value: unknown): vo
   node[parts[parts.length - 1] ?? path] = value;
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The count and sum of cdc_sink_batches_per_transaction in a /metrics text. */
 export function parseTransactions(text: string): SinkTransactions | null {
   const value = (name: string) => {
@@ -109,7 +100,7 @@ export function parseTransactions(text: string): SinkTransactions | null {
 export async function startSink(opts: SinkRunOptions): Promise<SinkProcess> {
   mkdirSync(opts.workDir, { recursive: true });
   const file = join(opts.workDir, 'cdc-sink.yaml');
-  const metricsPort = await freePort();
+  const metricsPort = await unusedPort();
   writeFileSync(file, stringify(sinkConfig(opts.target.kind, opts.space, opts.groupId, opts.topics, opts.overrides, metricsPort)));
   const dockerfile = readDockerfile(REPO_ROOT);
   const nodeArgs = [...entrypointNodeFlags(dockerfile), ...(opts.nodeOptions ?? []), ...(opts.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${opts.workDir}`] : [])];

@@ -9,7 +9,6 @@
  *   user's own schema and are dropped before each test creates them. Otherwise the suite is
  *   skipped, saying so.
  */
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { createConnection } from 'mysql2/promise';
 import type { ConnectorType } from '../../connectors/registry.ts';
@@ -43,16 +42,6 @@ export interface ContractTarget {
 }
 
 const NO_QUIRKS: TargetQuirks = { emptyStringIsNull: false };
-
-/** A TCP port on 127.0.0.1 that nothing listens on (bound, then released). */
-export async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 function withPort(url: string, port: number): string {
   const u = new URL(url);

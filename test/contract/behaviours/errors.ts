@@ -8,7 +8,7 @@ import { TargetError, errorText, type CdcSinkError } from '../../../connectors/c
 import { UNCHANGED } from '../../../connectors/core/value.ts';
 import { createConnector } from '../../../connectors/registry.ts';
 import { col, parsedOptions, rejection, row, str, T, type Harness } from '../harness.ts';
-import { refusedPort } from '../targets.ts';
+import { unusedPort } from '../../support/ports.ts';
 
 const COLS = [col('id', T.i64, false), col('code', str(3)), col('must', T.text)];
 
@@ -69,7 +69,7 @@ export function errorBehaviours(h: Harness): void {
   });
 
   test("connection refused (nothing listens on the port) -> 'retriable'", async () => {
-    const port = await refusedPort();
+    const port = await unusedPort();
     const c = createConnector(h.target.type, parsedOptions(h.target, h.target.refusedOptions(port)), {});
     try {
       const err = await rejection(() => c.connect());
