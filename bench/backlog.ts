@@ -20,6 +20,7 @@ export const SPACES: Record<SystemName, string> = {
   'debezium-jdbc': 'cdcbench_jdbc',
   ceiling: 'cdcbench_ceil',
   'kafka-read': 'cdcbench_none',
+  'kafka-parse': 'cdcbench_none',
 };
 
 export interface BacklogContext {
@@ -43,15 +44,22 @@ async function checked(target: BenchTarget, space: string, ctx: BacklogContext, 
   return mismatches;
 }
 
-/** The read floor writes nothing: its gate is having read every record of the backlog. */
-async function runKafkaReadOnce(target: BenchTarget, repeat: number, ctx: BacklogContext): Promise<RunResult> {
+/**
+ * The read floors write nothing: their gate is having read every record of the backlog (and with
+ * parse, every key and value of them as JSON).
+ */
+async function runKafkaReadOnce(system: 'kafka-read' | 'kafka-parse', target: BenchTarget, repeat: number, ctx: BacklogContext): Promise<RunResult> {
   const { workload, opts } = ctx;
-  const r = await runKafkaRead(target.kind, `cdcbench-read-${ctx.runId}-${target.kind}-${repeat}`, workload.topics, ctx.endOffsets, opts.sinkOverrides, join(ctx.workDir, `kafka-read-${target.kind}-${repeat}`), opts.timeoutMinutes * 60_000);
+  const parse = system === 'kafka-parse';
+  const r = await runKafkaRead(target.kind, `cdcbench-read-${ctx.runId}-${target.kind}-${repeat}`, workload.topics, ctx.endOffsets, opts.sinkOverrides, join(ctx.workDir, `${system}-${target.kind}-${repeat}`), opts.timeoutMinutes * 60_000, parse);
   const expected = workload.stats.records;
   const mismatches = r.records === expected ? [] : [`read ${r.records} records, the backlog holds ${expected}`];
+  // Every record has a key; every record but a tombstone a value.
+  const expectedParsed = expected + workload.stats.changes;
+  if (parse && r.parsed !== expectedParsed) mismatches.push(`read ${r.parsed} keys and values as JSON, the backlog holds ${expectedParsed}`);
   const changes = workload.stats.changes;
   return {
-    system: 'kafka-read',
+    system,
     target: target.kind,
     repeat,
     seconds: r.seconds,
@@ -61,12 +69,12 @@ async function runKafkaReadOnce(target: BenchTarget, repeat: number, ctx: Backlo
     peakRssMb: r.peakRssMb,
     checksumOk: mismatches.length === 0,
     mismatches,
-    notes: ['from subscription to the last record; no decoding, no writes'],
+    notes: [parse ? "from subscription to the last record; keys and values read as JSON by cdc-sink's JsonFormat, no further decoding, no writes" : 'from subscription to the last record; no decoding, no writes'],
   };
 }
 
 export async function runOnce(system: SystemName, target: BenchTarget, repeat: number, ctx: BacklogContext): Promise<RunResult> {
-  if (system === 'kafka-read') return runKafkaReadOnce(target, repeat, ctx);
+  if (system === 'kafka-read' || system === 'kafka-parse') return runKafkaReadOnce(system, target, repeat, ctx);
   const { workload, opts, log } = ctx;
   const space = SPACES[system];
   const changes = workload.stats.changes;

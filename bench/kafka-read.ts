@@ -5,23 +5,31 @@
  * decoding and no writes. No kafkajs-based sink can drain the backlog faster than this on the same
  * machine.
  *
- *   node --import tsx bench/kafka-read.ts <cdc-sink.yaml> <end-offsets.json>
+ * With `--parse` (`--systems kafka-parse`) it also reads every key and value as cdc-sink's JSON
+ * decoder does (JsonFormat: the embedded schema recognised by its bytes, the payload JSON.parsed),
+ * and nothing more: the floor of a kafkajs-based sink of Debezium JSON, before any of its own work.
+ *
+ *   node --import tsx bench/kafka-read.ts <cdc-sink.yaml> <end-offsets.json> [--parse]
  *
  * end-offsets.json maps "topic:partition" to the partition's end offset. Prints one JSON line:
- * { seconds, cpuSeconds, records, bytes }, measured from the subscription to the last record (the
+ * { seconds, cpuSeconds, records, bytes, parsed (keys and values read) }, measured from the subscription to the last record (the
  * process start and tsx's compilation are left out).
  */
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
+import { JsonFormat } from '../connectors/debezium/json-format.ts';
 import { loadConfigFile } from '../services/sink/config/load.ts';
 import { consumerConfig, createKafka } from '../services/sink/source/kafka-client.ts';
 
-const [configFile, endsFile] = process.argv.slice(2);
+const [configFile, endsFile, mode] = process.argv.slice(2);
+const parse = mode === '--parse';
 if (configFile === undefined || endsFile === undefined) throw new Error('usage: kafka-read.ts <cdc-sink.yaml> <end-offsets.json>');
 const config = loadConfigFile(configFile).kafka;
 const remaining = new Map(Object.entries(JSON.parse(readFileSync(endsFile, 'utf8')) as Record<string, string>).map(([k, v]) => [k, BigInt(v)]));
 for (const [k, end] of remaining) if (end === 0n) remaining.delete(k);
 
+const format = new JsonFormat((schemaJson) => schemaJson, { schemaCompilations: 0, schemaCacheHits: 0, schemaCacheMisses: 0, exactSchemas: 0 });
+let parsed = 0;
 const kafka = createKafka(config, pino({ level: 'warn' }));
 const consumer = kafka.consumer(consumerConfig(config)); // KafkaSource's consumer settings
 await consumer.connect();
@@ -39,6 +47,9 @@ await new Promise<void>((resolve, reject) => {
         for (const m of batch.messages) {
           records++;
           bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+          if (!parse) continue;
+          if (m.key !== null && m.key.length > 0 && format.read(m.key, batch.topic, 'key').payload !== undefined) parsed++;
+          if (m.value !== null && m.value.length > 0 && format.read(m.value, batch.topic, 'value').payload !== undefined) parsed++;
         }
         const k = `${batch.topic}:${batch.partition}`;
         const end = remaining.get(k);
@@ -51,5 +62,5 @@ await new Promise<void>((resolve, reject) => {
 });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
-process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, records, bytes })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, records, bytes, parsed })}\n`);
 await consumer.disconnect();

@@ -30,8 +30,10 @@ export const USAGE = `npm run bench -- [options]
   --changes N             changes in the backlog (default 1,000,000)
   --repeats N             runs of every system per target; medians are reported (default 1)
   --targets LIST          postgres,mariadb (default postgres)
-  --systems LIST          cdc-sink,debezium-jdbc,ceiling,kafka-read (default all four; kafka-read: kafkajs
-                          reading the backlog with cdc-sink's consumer settings, no decoding or writes)
+  --systems LIST          cdc-sink,debezium-jdbc,ceiling,kafka-read,kafka-parse (default the first four;
+                          kafka-read: kafkajs reading the backlog with cdc-sink's consumer settings, no
+                          decoding or writes; kafka-parse: the same plus cdc-sink's JSON read of every
+                          key and value, the floor of a kafkajs sink of Debezium JSON)
   --seed N                workload seed (default 42)
   --profile               run cdc-sink under node --cpu-prof (profile in .cache/bench/)
   --sink PATH=VALUE       override a cdc-sink config key, e.g. --sink kafka.partitionsConsumedConcurrently=12
@@ -104,7 +106,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     changes: values.quick ? 100_000 : int(values.changes, 1_000_000, '--changes'),
     repeats: int(values.repeats, 1, '--repeats'),
     targets: list(values.targets ?? 'postgres', ['postgres', 'mariadb'] as const, 'target'),
-    systems: list(values.systems ?? 'cdc-sink,debezium-jdbc,ceiling,kafka-read', ['cdc-sink', 'debezium-jdbc', 'ceiling', 'kafka-read'] as const, 'system'),
+    systems: list(values.systems ?? 'cdc-sink,debezium-jdbc,ceiling,kafka-read', ['cdc-sink', 'debezium-jdbc', 'ceiling', 'kafka-read', 'kafka-parse'] as const, 'system'),
     seed: int(values.seed, 42, '--seed'),
     profile: values.profile ?? false,
     sinkOverrides,

@@ -19,6 +19,14 @@ export interface Ratios {
   readonly vsCeiling: number | null;
   /** cdc-sink's rate over kafkajs merely reading the backlog (the floor of any kafkajs-based sink). */
   readonly vsRead: number | null;
+  /** cdc-sink's rate over kafkajs reading the backlog and JSON-parsing every key and value. */
+  readonly vsParse: number | null;
+  /**
+   * The same two ratios the targets are set on, for the kafka-parse floor instead of cdc-sink: the
+   * most a kafkajs sink of Debezium JSON could reach on this machine before any work of its own.
+   */
+  readonly parseVsJdbc: number | null;
+  readonly parseVsCeiling: number | null;
 }
 
 /** Medians over the runs whose checksums matched; a system without a valid run has no numbers. */
@@ -58,8 +66,17 @@ export function ratios(summaries: readonly SystemSummary[]): Ratios[] {
     const jdbc = rate('debezium-jdbc');
     const ceil = rate('ceiling');
     const read = rate('kafka-read');
-    const over = (other: number | null) => (cdc !== null && other !== null ? cdc / other : null);
-    return { target, vsJdbc: over(jdbc), vsCeiling: over(ceil), vsRead: over(read) };
+    const parse = rate('kafka-parse');
+    const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
+    return {
+      target,
+      vsJdbc: ratio(cdc, jdbc),
+      vsCeiling: ratio(cdc, ceil),
+      vsRead: ratio(cdc, read),
+      vsParse: ratio(cdc, parse),
+      parseVsJdbc: ratio(parse, jdbc),
+      parseVsCeiling: ratio(parse, ceil),
+    };
   });
 }
 
@@ -75,7 +92,12 @@ export function table(summaries: readonly SystemSummary[], rs: readonly Ratios[]
     lines.push(`| ${s.target} | ${s.system} | ${s.valid}/${s.runs} | ${fmt(s.seconds, 1)} | ${fmt(s.changesPerSec)} | ${fmt(s.cpuPer1000, 3)} | ${fmt(s.peakRssMb)} |`);
   }
   const pct = (n: number | null) => (n === null ? '-' : `${fmt(n * 100, 0)}%`);
-  lines.push('', '| target | cdc-sink / Debezium JDBC sink | cdc-sink / ceiling | cdc-sink / kafka-read |', '|---|---:|---:|---:|');
-  for (const r of rs) lines.push(`| ${r.target} | ${r.vsJdbc === null ? '-' : `${fmt(r.vsJdbc, 2)}x`} | ${pct(r.vsCeiling)} | ${pct(r.vsRead)} |`);
+  const times = (n: number | null) => (n === null ? '-' : `${fmt(n, 2)}x`);
+  lines.push('', '| target | cdc-sink / Debezium JDBC sink | cdc-sink / ceiling | cdc-sink / kafka-read | cdc-sink / kafka-parse |', '|---|---:|---:|---:|---:|');
+  for (const r of rs) lines.push(`| ${r.target} | ${times(r.vsJdbc)} | ${pct(r.vsCeiling)} | ${pct(r.vsRead)} | ${pct(r.vsParse)} |`);
+  if (rs.some((r) => r.parseVsJdbc !== null || r.parseVsCeiling !== null)) {
+    lines.push('', 'The floor, kafka-parse (reading and JSON-parsing the backlog, nothing else), on the same two ratios:', '', '| target | kafka-parse / Debezium JDBC sink | kafka-parse / ceiling |', '|---|---:|---:|');
+    for (const r of rs) lines.push(`| ${r.target} | ${times(r.parseVsJdbc)} | ${pct(r.parseVsCeiling)} |`);
+  }
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@ import type { TableChecksum } from './checksum.ts';
 import type { BenchTarget } from './targets.ts';
 import type { Workload } from './workload.ts';
 
-export type SystemName = 'cdc-sink' | 'debezium-jdbc' | 'ceiling' | 'kafka-read';
+export type SystemName = 'cdc-sink' | 'debezium-jdbc' | 'ceiling' | 'kafka-read' | 'kafka-parse';
 
 export interface RunResult {
   readonly system: SystemName;
