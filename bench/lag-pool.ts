@@ -142,6 +142,19 @@ export class ReplayPool {
     return out;
   }
 
+  /**
+   * `count` records of the pool from `start` (in a loop) as they are, for topics nothing reads:
+   * not stamped, not counted, with `tableOffset` added to their table (their topic's index).
+   */
+  unstamped(start: number, count: number, tsMs: number, tableOffset: number): Frame[] {
+    const out: Frame[] = [];
+    for (let n = 0; n < count; n++) {
+      const r = this.records[(start + n) % this.records.length] as PooledRecord;
+      out.push({ table: r.table + tableOffset, partition: r.partition, tsMs, key: r.key, value: r.value });
+    }
+    return out;
+  }
+
   /** The checksums the target must show after everything sent so far was applied (renders the stream again). */
   expectedChecksums(): TableChecksum[] {
     const rows: BenchRow[][] = this.tables.map(() => []);

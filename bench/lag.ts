@@ -38,6 +38,7 @@ const POOL_CHANGES = 200_000;
 const LAG_TOPIC_PREFIX = 'cdcbench_lag_';
 const WARMUP_S = 30;
 const TIMELINE_S = 5;
+const WARMUP_WINDOWS = WARMUP_S / TIMELINE_S;
 const SPACE = 'cdcbench_lag';
 
 export interface LagResult {
@@ -58,13 +59,15 @@ export interface LagResult {
    */
   readonly timeline: readonly { readonly at: string; readonly samples: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly cpu: CpuShare | null }[];
   /** The same windows over the warm-up (not in the figures above): how the run started. */
-  readonly warmup: readonly { readonly samples: number; readonly p99Ms: number; readonly maxMs: number }[];
+  readonly warmup: readonly { readonly samples: number; readonly p99Ms: number; readonly maxMs: number; readonly cpu: CpuShare | null }[];
   /**
    * The load producer's own part of the lag: per 5 s of record timestamps (aligned to the epoch),
    * the longest time from a record's timestamp to the broker's acknowledgement; warm-up, then the
    * measured window's longest.
    */
   readonly producerAckMs: { readonly warmup: readonly number[]; readonly measuredMax: number };
+  /** Seconds the broker and the producer were primed before the clock started (--lag-prime-seconds). */
+  readonly primedSeconds: number;
   readonly drainSecondsAfterStop: number;
   readonly cpuPer1000: number;
   /** cdc-sink's target transactions per second of production (its /metrics; null when unreadable), and the partition batches each carried. */
@@ -78,6 +81,10 @@ export interface LagResult {
   /** CPU calibration before the level (bench/calibrate.ts), once the machine was quiet, and the note when it was slower than at the start. */
   readonly calibrationMs: number;
   readonly slowdown: string | null;
+}
+
+function pct(share: number | undefined): string {
+  return share === undefined ? '?' : `${(share * 100).toFixed(0)}%`;
 }
 
 function percentile(sorted: Float64Array, q: number): number {
@@ -136,11 +143,14 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
   log(`  machine quiet after ${speed.quietSeconds} s (${(speed.busy * 100).toFixed(0)}% busy), calibration ${speed.calibrationMs} ms`);
   // 10 minutes at 80% load is ~50 GB of records: keep 1 GB per partition (the sink reads seconds behind).
   await createTopics(kafka, workload.topics, PARTITIONS, { 'retention.bytes': String(2 ** 30) });
+  // Nothing reads these: the load sent there before the clock starts warms the broker's and the producer's JVMs.
+  const primeTopics = opts.lagPrimeSeconds > 0 ? workload.topics.map((t) => `${t}.prime`) : [];
+  if (primeTopics.length > 0) await createTopics(kafka, primeTopics, PARTITIONS, { 'retention.bytes': String(2 ** 28) });
   await target.prepare(SPACE, workload.tables, { updatedAtIndex: true });
   const groupId = `cdcbench-lag-${runId}-${kind}-${loadPercent}`;
   const sink = await startSink({ target, space: SPACE, groupId, topics: workload.topics, overrides: opts.sinkOverrides, workDir: join(workDir, `lag-${kind}-${loadPercent}`), cpuProfile: opts.profile, nodeOptions: opts.sinkNodeOptions, sources: opts.sources });
   let poller: LagPoller | null = null;
-  const producer = new LagProducer(KAFKA_BROKERS, workload.topics);
+  const producer = new LagProducer(KAFKA_BROKERS, [...workload.topics, ...primeTopics]);
   try {
     // The clock starts once cdc-sink holds every partition: before that, records would wait for its start.
     const joinedS = await waitGroupJoined(kafka, groupId, workload.topics.length * PARTITIONS, 60_000);
@@ -148,25 +158,25 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     // The producer runs from source: javac and the JVM start take ~2 s on an idle machine, longer
     // while cdc-sink starts beside it. Records stamped before it can send would count that as lag.
     await producer.flush();
+    if (opts.lagPrimeSeconds > 0) {
+      log(`  priming the broker and the load producer: ${Math.round(rate)} changes/s for ${opts.lagPrimeSeconds} s to topics nothing reads`);
+      await prime(producer, pool, rate, opts.lagPrimeSeconds, workload.topics.length);
+    }
     poller = new LagPoller({ kind, space: SPACE, tables: workload.tables.map((t) => t.name), startUs: nowUs() });
     log(`  ${kind} ${loadPercent}%: producing ${Math.round(rate)} changes/s for ${WARMUP_S} s warm-up + ${opts.lagMinutes} min`);
     const started = performance.now();
     const startedWall = performance.timeOrigin + started;
     let nextLog = started + 60_000;
     const endAt = started + seconds * 1000;
-    // CPU by process over the measured part (after the warm-up) and per timeline window.
+    // CPU by process over the measured part (after the warm-up), and per timeline window from the start.
     let cpu: CpuMeter | null = null;
-    let cpuWindows: CpuMeter | null = null;
+    const cpuWindows = new CpuMeter(sink.child.pid ?? -1);
     const cpuTimeline: CpuShare[] = [];
-    let nextWindow = started + WARMUP_S * 1000;
+    let nextWindow = started + TIMELINE_S * 1000;
     while (performance.now() < endAt) {
       if (performance.now() >= nextWindow) {
-        if (cpuWindows === null) {
-          cpu = new CpuMeter(sink.child.pid ?? -1);
-          cpuWindows = new CpuMeter(sink.child.pid ?? -1);
-        } else {
-          cpuTimeline.push(cpuWindows.sample());
-        }
+        cpuTimeline.push(cpuWindows.sample());
+        if (cpuTimeline.length === WARMUP_WINDOWS) cpu = new CpuMeter(sink.child.pid ?? -1);
         nextWindow += TIMELINE_S * 1000;
       }
       if (performance.now() > nextLog) {
@@ -187,7 +197,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     }
     await producer.flush();
     const cpuShare = cpu?.sample() ?? null;
-    if (cpuWindows !== null) cpuTimeline.push(cpuWindows.sample());
+    cpuTimeline.push(cpuWindows.sample());
     const producedSeconds = (performance.now() - started) / 1000;
     const stopWall = performance.timeOrigin + performance.now();
     const ends = await endOffsets(kafka, workload.topics);
@@ -210,12 +220,13 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       p50Ms: percentile(w, 0.5),
       p99Ms: percentile(w, 0.99),
       maxMs: w[w.length - 1] ?? Number.NaN,
-      cpu: cpuTimeline[i] ?? null,
+      cpu: cpuTimeline[WARMUP_WINDOWS + i] ?? null,
     }));
-    const warmup = windows(pairs, startedWall, TIMELINE_S * 1000, WARMUP_S / TIMELINE_S).map((w) => ({
+    const warmup = windows(pairs, startedWall, TIMELINE_S * 1000, WARMUP_WINDOWS).map((w, i) => ({
       samples: w.length,
       p99Ms: percentile(w, 0.99),
       maxMs: w[w.length - 1] ?? Number.NaN,
+      cpu: cpuTimeline[i] ?? null,
     }));
     const acks = [...producer.ackDelays].sort(([a], [b]) => a - b);
     const producerAckMs = {
@@ -224,7 +235,8 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     };
     log(
       `  warm-up, every ${TIMELINE_S} s: p99 ${warmup.map((w) => w.p99Ms.toFixed(0)).join(' / ')} ms, max ${warmup.map((w) => w.maxMs.toFixed(0)).join(' / ')} ms; ` +
-        `the producer's longest acknowledgement ${producerAckMs.warmup.join(' / ')} ms (measured window: ${producerAckMs.measuredMax} ms)`,
+        `the producer's longest acknowledgement ${producerAckMs.warmup.join(' / ')} ms (measured window: ${producerAckMs.measuredMax} ms); ` +
+        `machine busy ${warmup.map((w) => pct(w.cpu?.machineBusy)).join(' / ')}, cdc-sink cores ${warmup.map((w) => (w.cpu?.coresByProcess['cdc-sink'] ?? 0).toFixed(2)).join(' / ')}`,
     );
     return {
       target: kind,
@@ -240,6 +252,7 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
       timeline,
       warmup,
       producerAckMs,
+      primedSeconds: opts.lagPrimeSeconds,
       drainSecondsAfterStop,
       cpuPer1000: (usage.cpuSeconds / pool.changesSent) * 1000,
       transactionsPerSec: tx === null ? null : tx.transactions / producedSeconds,
@@ -257,8 +270,32 @@ async function lagRun(opts: BenchOptions, kind: TargetKind, loadPercent: number,
     if (sink.child.exitCode === null) await sink.stop();
     if (!opts.keep) await target.drop(SPACE);
     await target.close();
-    await deleteTopics(kafka, workload.topics);
+    await deleteTopics(kafka, [...workload.topics, ...primeTopics]);
   }
+}
+
+/**
+ * Sends the pool's records at `rate` a second for `seconds` to the priming topics (table index +
+ * `tableOffset`), then waits for their acknowledgement. In a lag run's first seconds the broker and
+ * the Java producer compile their hot paths: in a MariaDB run at 8,000 changes/s (2026-12-07) they
+ * took 1.0-1.3 cores of the two for 15 s, the producer's own acknowledgements took up to 2.9 s, and
+ * that start decided the run's p99. A source's broker in production is long warm; cdc-sink is not
+ * primed, it reads none of these topics.
+ */
+async function prime(producer: LagProducer, pool: ReplayPool, rate: number, seconds: number, tableOffset: number): Promise<void> {
+  const started = performance.now();
+  let sent = 0;
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    if (due > sent) {
+      const n = Math.min(CHUNK, due - sent);
+      await producer.send(pool.unstamped(sent, n, Date.now(), tableOffset));
+      sent += n;
+      continue;
+    }
+    await sleep(TICK_MS);
+  }
+  await producer.flush();
 }
 
 /** Topics a killed lag run left behind (up to 1 GB per partition each); runs are never concurrent. */

@@ -20,6 +20,7 @@ export interface BenchOptions {
   readonly lag: boolean;
   readonly lagMinutes: number;
   readonly lagRate: number | null;
+  readonly lagPrimeSeconds: number;
   readonly lagLoads: readonly number[];
   readonly keep: boolean;
   readonly timeoutMinutes: number;
@@ -45,6 +46,9 @@ export const USAGE = `npm run bench -- [options]
   --timeout-minutes N     give up on one system's drain after N minutes (default 40)
   --lag                   replication lag under steady load instead of the backlog drain
   --lag-minutes N         minutes per load level (default 10)
+  --lag-prime-seconds N   before each level, send its load for N seconds to topics nothing reads, so
+                          that the broker and the load producer (JVMs) are warm when the clock
+                          starts; cdc-sink is not (default 20; 0: no priming)
   --lag-rate N            100% load in changes/s (default: the cdc-sink median of the last backlog run of --changes)
   --lag-loads LIST        load levels in percent (default 50,80)
   --keep                  keep the target schemas/databases after the run`;
@@ -55,10 +59,10 @@ function list<T extends string>(text: string, allowed: readonly T[], what: strin
   return out as T[];
 }
 
-function int(text: string | undefined, fallback: number, what: string): number {
+function int(text: string | undefined, fallback: number, what: string, zeroAllowed = false): number {
   if (text === undefined) return fallback;
   const n = Number(text.replace(/_/g, ''));
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${what} must be a positive number, not "${text}"`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed)) throw new Error(`${what} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, not "${text}"`);
   return n;
 }
 
@@ -82,6 +86,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'timeout-minutes': { type: 'string' },
       lag: { type: 'boolean' },
       'lag-minutes': { type: 'string' },
+      'lag-prime-seconds': { type: 'string' },
       'lag-rate': { type: 'string' },
       'lag-loads': { type: 'string' },
       keep: { type: 'boolean' },
@@ -116,6 +121,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     jdbcBatch: int(values['jdbc-batch'], 5000, '--jdbc-batch'),
     lag: values.lag ?? false,
     lagMinutes: int(values['lag-minutes'], 10, '--lag-minutes'),
+    lagPrimeSeconds: int(values['lag-prime-seconds'], 20, '--lag-prime-seconds', true),
     lagRate: values['lag-rate'] === undefined ? null : int(values['lag-rate'], 0, '--lag-rate'),
     lagLoads: (values['lag-loads'] ?? '50,80').split(',').map((s) => int(s, 50, '--lag-loads')),
     keep: values.keep ?? false,

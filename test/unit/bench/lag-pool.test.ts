@@ -57,3 +57,32 @@ test('replayed records carry their send time and the expected final state follow
     tables.map((table, i) => expectedChecksum(table, (state[i] as Map<number, BenchRow>).values())),
   );
 });
+
+test('priming frames leave the replay alone: not counted, not stamped, their table moved to the priming topics', () => {
+  const pool = new ReplayPool(markerWorkload, CHANGES);
+  const reference = new ReplayPool(markerWorkload, CHANGES);
+  const size = pool.size;
+  const tables = markerWorkload().tables.length;
+  const frames = pool.unstamped(size - 5, 10, 42, tables); // wraps round the pool's end
+  assert.equal(frames.length, 10);
+  const wanted = [...reference.unstamped(size - 5, 5, 0, 0), ...reference.unstamped(0, 5, 0, 0)];
+  frames.forEach((f, i) => {
+    const w = wanted[i];
+    assert.equal(f.table, (w?.table ?? -1) + tables);
+    assert.equal(f.partition, w?.partition);
+    assert.equal(f.tsMs, 42);
+    assert.deepEqual(f.value, w?.value);
+  });
+  assert.equal(pool.changesSent, 0);
+  const clock = () => {
+    let us = 1_765_000_000_000_000;
+    return () => (us += 1000);
+  };
+  const [poolClock, referenceClock] = [clock(), clock()];
+  // The replay that follows is the one a pool that primed nothing sends.
+  for (let n = 0; n < 3; n++) {
+    const sent = pool.take(50, poolClock).map((f) => [f.table, f.tsMs, f.value?.toString()]);
+    assert.deepEqual(sent, reference.take(50, referenceClock).map((f) => [f.table, f.tsMs, f.value?.toString()]));
+  }
+  assert.deepEqual(pool.expectedChecksums(), reference.expectedChecksums());
+});
