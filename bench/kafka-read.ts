@@ -12,8 +12,8 @@
  *   node --import tsx bench/kafka-read.ts <cdc-sink.yaml> <end-offsets.json> [--parse]
  *
  * end-offsets.json maps "topic:partition" to the partition's end offset. Prints one JSON line:
- * { seconds, cpuSeconds, records, bytes, parsed (keys and values read) }, measured from the subscription to the last record (the
- * process start and tsx's compilation are left out).
+ * { seconds, cpuSeconds, records, bytes, parsed (keys and values read as JSON) }, measured from the
+ * subscription to the last record (the process start and tsx's compilation are left out).
  */
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
@@ -23,7 +23,7 @@ import { consumerConfig, createKafka } from '../services/sink/source/kafka-clien
 
 const [configFile, endsFile, mode] = process.argv.slice(2);
 const parse = mode === '--parse';
-if (configFile === undefined || endsFile === undefined) throw new Error('usage: kafka-read.ts <cdc-sink.yaml> <end-offsets.json>');
+if (configFile === undefined || endsFile === undefined) throw new Error('usage: kafka-read.ts <cdc-sink.yaml> <end-offsets.json> [--parse]');
 const config = loadConfigFile(configFile).kafka;
 const remaining = new Map(Object.entries(JSON.parse(readFileSync(endsFile, 'utf8')) as Record<string, string>).map(([k, v]) => [k, BigInt(v)]));
 for (const [k, end] of remaining) if (end === 0n) remaining.delete(k);
