@@ -321,7 +321,7 @@ export async function runLag(opts: BenchOptions, runId: string, workDir: string,
       log(`lag ${kind} at ${load}% of ${Math.round(rate100)} changes/s`);
       const r = await lagRun(opts, kind, load, rate100, runId, workDir, log, calibrationMs);
       results.push(r);
-      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; machine ${(r.machineBusy * 100).toFixed(0)}% busy (cores: ${Object.entries(r.coresByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}); ${r.transactionsPerSec === null ? '' : `${r.transactionsPerSec.toFixed(0)} target transactions/s of ${r.batchesPerTransaction?.toFixed(2)} partition batches; `}checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
+      log(`  p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms over ${r.samples} samples; achieved ${Math.round(r.achievedRate)} changes/s; machine ${pct(r.machineBusy)} busy (cores: ${Object.entries(r.coresByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}); ${r.transactionsPerSec === null ? '' : `${r.transactionsPerSec.toFixed(0)} target transactions/s of ${r.batchesPerTransaction?.toFixed(2)} partition batches; `}checksums ${r.checksumOk ? 'OK' : 'MISMATCH'}${r.slowdown === null ? '' : ` (${r.slowdown})`}`);
     }
   }
   const lines = [
@@ -330,7 +330,7 @@ export async function runLag(opts: BenchOptions, runId: string, workDir: string,
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.target} | ${r.loadPercent}% | ${Math.round(r.targetRate)} / ${Math.round(r.achievedRate)} | ${r.samples} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.maxMs.toFixed(0)} | ${r.p99ByMinuteMs.map((x) => x.toFixed(0)).join(' ')} | ${r.drainSecondsAfterStop.toFixed(1)} | ${r.cpuPer1000.toFixed(3)} | ${r.peakRssMb} | ${(r.machineBusy * 100).toFixed(0)}% | ${r.checksumOk ? 'OK' : 'MISMATCH'} |`,
+      `| ${r.target} | ${r.loadPercent}% | ${Math.round(r.targetRate)} / ${Math.round(r.achievedRate)} | ${r.samples} | ${r.p50Ms.toFixed(0)} | ${r.p99Ms.toFixed(0)} | ${r.maxMs.toFixed(0)} | ${r.p99ByMinuteMs.map((x) => x.toFixed(0)).join(' ')} | ${r.drainSecondsAfterStop.toFixed(1)} | ${r.cpuPer1000.toFixed(3)} | ${r.peakRssMb} | ${pct(r.machineBusy)} | ${r.checksumOk ? 'OK' : 'MISMATCH'} |`,
     );
   }
   const text = lines.join('\n');
